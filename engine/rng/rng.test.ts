@@ -7,7 +7,12 @@ describe('rng', () => {
     const b = streamFor(7, 1, 10, 'move');
     const seqA = Array.from({ length: 5 }, a);
     expect(Array.from({ length: 5 }, b)).toEqual(seqA);
-    for (const other of [streamFor(8, 1, 10, 'move'), streamFor(7, 2, 10, 'move'), streamFor(7, 1, 11, 'move'), streamFor(7, 1, 10, 'breed')]) {
+    for (const other of [
+      streamFor(8, 1, 10, 'move'),
+      streamFor(7, 2, 10, 'move'),
+      streamFor(7, 1, 11, 'move'),
+      streamFor(7, 1, 10, 'breed'),
+    ]) {
       expect(Array.from({ length: 5 }, other)).not.toEqual(seqA);
     }
   });

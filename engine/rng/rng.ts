@@ -8,7 +8,8 @@ export type RngPurpose = string;
 
 /** Turns any user seed (number or string) into a 32-bit unsigned integer seed. */
 export function seedToU32(seed: number | string): number {
-  if (typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff) return seed >>> 0;
+  if (typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)
+    return seed >>> 0;
   return fnv1a(String(seed));
 }
 

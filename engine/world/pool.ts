@@ -1,0 +1,31 @@
+import { Piscina } from 'piscina';
+import type { WorldConfig } from './zone-runtime.ts';
+import type { ZoneTask, ZoneTaskAnswer } from './zone-worker.ts';
+
+/** A piscina pool whose workers can step any zone of one world. */
+export class ZonePool {
+  private readonly pool: Piscina;
+
+  constructor(config: WorldConfig, threads: number) {
+    this.pool = new Piscina({
+      filename: new URL('./zone-worker.mjs', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 2 ** 31 - 1,
+      workerData: { config },
+    });
+  }
+
+  get threads(): number {
+    return this.pool.threads.length;
+  }
+
+  /** Runs one zone task on whichever worker is free. */
+  run(task: ZoneTask): Promise<ZoneTaskAnswer> {
+    return this.pool.run(task) as Promise<ZoneTaskAnswer>;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

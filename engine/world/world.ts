@@ -1,0 +1,374 @@
+import { seedToU32 } from '../rng/rng.ts';
+import { buildLayout, bytesPerEntity, FLAG, HEADER } from '../zone/layout.ts';
+import type { FieldSpec, ZoneLayout } from '../zone/layout.ts';
+import { allocateZoneBuffers, growZoneBuffers, ZoneViews } from '../zone/zone.ts';
+import type { ZoneBuffers, ZoneGeometry } from '../zone/zone.ts';
+import { hashZones } from './hash.ts';
+import { ZonePool } from './pool.ts';
+import type { MetricSample, SimEvent, SystemUse, WorldGeometry } from './system.ts';
+import { loadSystemRegistry, resolveSystems, SpawnOverflowError, ZoneRuntime } from './zone-runtime.ts';
+import type { WorldConfig, ZoneStepResult } from './zone-runtime.ts';
+import type { ZoneTaskAnswer } from './zone-worker.ts';
+
+/** How to lay out the world: a grid of equal zones, each with a uniform spatial grid. */
+export interface WorldLayoutOptions {
+  zonesX: number;
+  zonesY: number;
+  zoneWidthM: number;
+  zoneHeightM: number;
+  cellM: number;
+  edge?: 'bounce' | 'stop';
+  /** Biome per zone (index = zone id), cycled when shorter. Default all 'plains'. */
+  biomes?: string[];
+}
+
+/** Options for creating a world. */
+export interface WorldOptions {
+  seed: number | string;
+  /** Ticks per second (simulation time). Default 20. */
+  tickRate?: number;
+  layout: WorldLayoutOptions;
+  /** Systems in step order. */
+  systems: SystemUse[];
+  /** Module URLs whose `systems` export adds systems (ecology, combat). */
+  plugins?: string[];
+  /** Worker threads; 0 steps zones inline on this thread. Default 0. */
+  workers?: number;
+  /** Initial entity capacity per zone (grows as needed). Default 1024. */
+  initialCapacity?: number;
+}
+
+/** What one tick produced, in zone order. */
+export interface TickReport {
+  tick: number;
+  events: SimEvent[];
+  metrics: MetricSample[];
+}
+
+/** A tick that failed: the world stays at the last good tick. */
+export class TickError extends Error {
+  constructor(
+    readonly zoneId: number,
+    readonly tick: number,
+    detail: string,
+    readonly causeStack?: string,
+  ) {
+    super(`tick ${tick} failed in zone ${zoneId}: ${detail} (world left at tick ${tick - 1})`);
+    this.name = 'TickError';
+  }
+}
+
+/** Builds the zone geometries for a layout. */
+export function buildGeometry(o: WorldLayoutOptions): WorldGeometry {
+  const zones: ZoneGeometry[] = [];
+  const biomes = o.biomes && o.biomes.length > 0 ? o.biomes : ['plains'];
+  for (let zy = 0; zy < o.zonesY; zy++)
+    for (let zx = 0; zx < o.zonesX; zx++) {
+      const id = zy * o.zonesX + zx;
+      zones.push({
+        id,
+        x0: zx * o.zoneWidthM,
+        y0: zy * o.zoneHeightM,
+        widthM: o.zoneWidthM,
+        heightM: o.zoneHeightM,
+        cellM: o.cellM,
+        cellsX: Math.ceil(o.zoneWidthM / o.cellM),
+        cellsY: Math.ceil(o.zoneHeightM / o.cellM),
+        biome: biomes[id % biomes.length],
+      });
+    }
+  return {
+    widthM: o.zonesX * o.zoneWidthM,
+    heightM: o.zonesY * o.zoneHeightM,
+    zonesX: o.zonesX,
+    zonesY: o.zonesY,
+    edge: o.edge ?? 'bounce',
+    zones,
+  };
+}
+
+const MAX_OVERFLOW_RETRIES = 16;
+
+/**
+ * A deterministic world of zones. Each tick every zone steps (in parallel on the pool, or inline), then
+ * the barrier applies spawns, despawns and migrations in zone order. Same seed ⇒ same hash at every tick,
+ * whatever the number of workers. A failing tick leaves the world at the last good tick.
+ */
+export class World {
+  tick = 0;
+  zones: ZoneViews[];
+  private nextId = 1;
+
+  private constructor(
+    readonly config: WorldConfig,
+    private readonly runtime: ZoneRuntime,
+    private readonly pool: ZonePool | null,
+    zones: ZoneViews[],
+  ) {
+    this.zones = zones;
+  }
+
+  /** Creates a world, populates it (systems' init at tick 0) and starts its worker pool. */
+  static async create(opts: WorldOptions): Promise<World> {
+    const plugins = opts.plugins ?? [];
+    const registry = await loadSystemRegistry(plugins);
+    const uses = resolveSystems(registry, opts.systems);
+    const entity: FieldSpec[] = [];
+    const cell: FieldSpec[] = [];
+    const scalars: string[] = [];
+    for (const { def, params } of uses) {
+      entity.push(...(def.fields ?? []));
+      cell.push(...(def.cellFields ?? []));
+      scalars.push(...(def.scalars ?? []));
+      const extra = def.layoutFor?.(params);
+      if (extra) {
+        entity.push(...(extra.fields ?? []));
+        cell.push(...(extra.cellFields ?? []));
+        scalars.push(...(extra.scalars ?? []));
+      }
+    }
+    const layout: ZoneLayout = buildLayout({ entity, cell, scalars });
+    const geometry = buildGeometry(opts.layout);
+    const tickRate = opts.tickRate ?? 20;
+    if (!(tickRate > 0)) throw new Error(`tickRate must be positive, got ${tickRate}`);
+    const config: WorldConfig = {
+      seed: seedToU32(opts.seed),
+      tickRate,
+      geometry,
+      systems: opts.systems,
+      plugins,
+      layout,
+    };
+    const runtime = new ZoneRuntime(config, registry);
+    const capacity = Math.max(16, opts.initialCapacity ?? 1024);
+    const zones = geometry.zones.map(
+      (g) => new ZoneViews(layout, g, allocateZoneBuffers(layout, g, capacity)),
+    );
+    const workers = opts.workers ?? 0;
+    const world = new World(config, runtime, workers > 0 ? new ZonePool(config, workers) : null, zones);
+    world.populate();
+    return world;
+  }
+
+  /** Live agents in all zones. */
+  get agents(): number {
+    let n = 0;
+    for (const z of this.zones) n += z.count;
+    return n;
+  }
+
+  get workers(): number {
+    return this.pool?.threads ?? 0;
+  }
+
+  /** Bytes of entity state per agent (declared fields; genomes included if a system declares them). */
+  get bytesPerAgent(): number {
+    return bytesPerEntity(this.config.layout);
+  }
+
+  /** Bytes allocated for all zone buffers (state, backup and grid), divided by live agents. */
+  get bytesAllocatedPerAgent(): number {
+    let total = 0;
+    for (const z of this.zones)
+      total += z.buffers.state.byteLength + z.buffers.backup.byteLength + z.buffers.grid.byteLength;
+    return total / Math.max(1, this.agents);
+  }
+
+  /** A hash of all zone state at the current tick. */
+  hash(): string {
+    return hashZones(this.zones, this.tick);
+  }
+
+  private populate(): void {
+    for (let zi = 0; zi < this.zones.length; zi++) {
+      for (let attempt = 0; ; attempt++) {
+        const z = this.zones[zi];
+        try {
+          z.header[HEADER.staged] = 0;
+          const r = this.runtime.initZone(z);
+          this.barrier([r]);
+          break;
+        } catch (err) {
+          if (!(err instanceof SpawnOverflowError) || attempt >= MAX_OVERFLOW_RETRIES) throw err;
+          z.header[HEADER.staged] = 0;
+          this.replaceBuffers(z.geometry.id, growZoneBuffers(z, z.capacity * 2));
+        }
+      }
+    }
+  }
+
+  private replaceBuffers(zoneId: number, buffers: ZoneBuffers): void {
+    this.zones[zoneId] = new ZoneViews(this.config.layout, this.config.geometry.zones[zoneId], buffers);
+  }
+
+  // Keeps room for a tick's spawns in most cases; a zone that still overflows is grown and re-stepped.
+  private ensureHeadroom(): void {
+    for (const z of this.zones) {
+      const want = Math.ceil(z.count * 1.25) + 64;
+      if (want > z.capacity)
+        this.replaceBuffers(z.geometry.id, growZoneBuffers(z, Math.max(want, z.capacity * 2)));
+    }
+  }
+
+  /** Steps every zone one tick and applies the barrier; on failure restores the last good tick and throws. */
+  async step(): Promise<TickReport> {
+    const tick = this.tick + 1;
+    this.ensureHeadroom();
+    const answers = await this.dispatch(tick);
+    const results: ZoneStepResult[] = [];
+    let failure: TickError | null = null;
+    for (let zi = 0; zi < answers.length; zi++) {
+      let a = answers[zi];
+      for (
+        let attempt = 0;
+        !a.ok && a.name === 'SpawnOverflowError' && attempt < MAX_OVERFLOW_RETRIES;
+        attempt++
+      ) {
+        const z = this.zones[zi];
+        this.restoreZone(z, tick);
+        this.replaceBuffers(zi, growZoneBuffers(z, z.capacity * 2));
+        a = this.stepInline(zi, tick);
+      }
+      if (a.ok) results.push(a.result);
+      else failure ??= new TickError(a.zoneId, a.tick, `${a.name}: ${a.message}`, a.stack);
+    }
+    if (failure) {
+      this.restoreAll(tick);
+      throw failure;
+    }
+    const idBefore = this.nextId;
+    const buffersBefore = this.zones.map((z) => z.buffers);
+    try {
+      this.barrier(results);
+    } catch (err) {
+      this.nextId = idBefore;
+      buffersBefore.forEach((b, zi) => {
+        if (this.zones[zi].buffers !== b) this.replaceBuffers(zi, b);
+      });
+      this.restoreAll(tick);
+      const e = err instanceof Error ? err : new Error(String(err));
+      throw new TickError(-1, tick, `barrier: ${e.message}`, e.stack);
+    }
+    this.tick = tick;
+    const events: SimEvent[] = [];
+    const metrics: MetricSample[] = [];
+    for (const r of results) {
+      for (const e of r.events) events.push(e);
+      for (const m of r.metrics) metrics.push(m);
+    }
+    return { tick, events, metrics };
+  }
+
+  private async dispatch(tick: number): Promise<ZoneTaskAnswer[]> {
+    const pool = this.pool;
+    if (!pool) return this.zones.map((_, zi) => this.stepInline(zi, tick));
+    const settled = await Promise.allSettled(
+      this.zones.map((z) => pool.run({ zoneId: z.geometry.id, tick, buffers: z.buffers })),
+    );
+    return settled.map((s, zi) =>
+      s.status === 'fulfilled'
+        ? s.value
+        : {
+            ok: false as const,
+            zoneId: zi,
+            tick,
+            name: 'WorkerError',
+            message: s.reason instanceof Error ? s.reason.message : String(s.reason),
+          },
+    );
+  }
+
+  private stepInline(zi: number, tick: number): ZoneTaskAnswer {
+    try {
+      return { ok: true, result: this.runtime.stepZone(this.zones[zi], tick) };
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      return { ok: false, zoneId: zi, tick, name: e.name, message: e.message, stack: e.stack };
+    }
+  }
+
+  // Only zones whose backup holds this tick's starting state are restored; a zone that never started
+  // stepping was not touched.
+  private restoreZone(z: ZoneViews, tick: number): void {
+    if (z.backupHeader[HEADER.backupTick] === tick) z.stateBytes.set(z.backupBytes);
+    z.backupHeader[HEADER.backupTick] = -1;
+  }
+
+  private restoreAll(tick: number): void {
+    for (const z of this.zones) this.restoreZone(z, tick);
+  }
+
+  /**
+   * Applies queued changes in a fixed order: staged spawns get ids (zone order, index order); migrants
+   * are copied to their target zones (source zone order, queue order); despawned and departed entities
+   * are swap-removed (highest index first).
+   */
+  private barrier(results: readonly ZoneStepResult[]): void {
+    const layout = this.config.layout;
+    for (const r of results) {
+      const z = this.zones[r.zoneId];
+      const id = z.u32('id');
+      const from = z.header[HEADER.count];
+      const to = from + r.staged;
+      for (let i = from; i < to; i++) id[i] = this.nextId++;
+      z.header[HEADER.count] = to;
+      z.header[HEADER.staged] = 0;
+    }
+    // Incoming migrants per target zone, then grow targets that need room before copying anything.
+    const incoming = new Map<number, Array<[number, number]>>();
+    for (const r of results)
+      for (let k = 0; k < r.migrate.length; k += 2) {
+        const target = r.migrate[k + 1];
+        if (target < 0 || target >= this.zones.length)
+          throw new Error(`zone ${r.zoneId} migrated entity to unknown zone ${target}`);
+        let list = incoming.get(target);
+        if (!list) incoming.set(target, (list = []));
+        list.push([r.zoneId, r.migrate[k]]);
+      }
+    for (const [target, list] of incoming) {
+      const z = this.zones[target];
+      if (z.count + list.length > z.capacity)
+        this.replaceBuffers(target, growZoneBuffers(z, Math.max(z.capacity * 2, z.count + list.length + 64)));
+    }
+    const targets = [...incoming.keys()].sort((a, b) => a - b);
+    for (const target of targets) {
+      const dst = this.zones[target];
+      const dflags = dst.u8('flags');
+      for (const [src, index] of incoming.get(target)!) {
+        const s = this.zones[src];
+        const j = dst.header[HEADER.count]++;
+        for (const fld of layout.entity) {
+          const w = fld.width;
+          if (w === 1) dst.f[fld.name][j] = s.f[fld.name][index];
+          else dst.f[fld.name].set(s.f[fld.name].subarray(index * w, index * w + w), j * w);
+        }
+        dflags[j] &= ~FLAG.migrating;
+      }
+    }
+    for (const r of results) {
+      if (r.despawn.length === 0 && r.migrate.length === 0) continue;
+      const z = this.zones[r.zoneId];
+      const gone: number[] = [...r.despawn];
+      for (let k = 0; k < r.migrate.length; k += 2) gone.push(r.migrate[k]);
+      gone.sort((a, b) => b - a);
+      let prev = -1;
+      for (const i of gone) {
+        if (i === prev) continue;
+        prev = i;
+        const last = --z.header[HEADER.count];
+        if (i !== last)
+          for (const fld of layout.entity) {
+            const w = fld.width;
+            const a = z.f[fld.name];
+            if (w === 1) a[i] = a[last];
+            else a.copyWithin(i * w, last * w, last * w + w);
+          }
+      }
+    }
+  }
+
+  /** Stops the worker pool. */
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+}
