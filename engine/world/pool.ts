@@ -12,6 +12,9 @@ export class ZonePool {
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 2 ** 31 - 1,
+      // Queue a tick's zones on the workers up front, so a worker moves to its next zone without waiting
+      // for a round trip through the main thread.
+      concurrentTasksPerWorker: Math.max(1, Math.ceil(config.geometry.zones.length / threads)),
       workerData: { config },
     });
   }

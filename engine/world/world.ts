@@ -262,9 +262,13 @@ export class World {
   private async dispatch(tick: number): Promise<ZoneTaskAnswer[]> {
     const pool = this.pool;
     if (!pool) return this.zones.map((_, zi) => this.stepInline(zi, tick));
-    const settled = await Promise.allSettled(
-      this.zones.map((z) => pool.run({ zoneId: z.geometry.id, tick, buffers: z.buffers })),
-    );
+    // Largest zones first, so the pool's balancing ends the tick with the least idle time.
+    const byLoad = this.zones
+      .map((_, zi) => zi)
+      .sort((a, b) => this.zones[b].count - this.zones[a].count || a - b);
+    const pending = new Array<Promise<ZoneTaskAnswer>>(this.zones.length);
+    for (const zi of byLoad) pending[zi] = pool.run({ zoneId: zi, tick, buffers: this.zones[zi].buffers });
+    const settled = await Promise.allSettled(pending);
     return settled.map((s, zi) =>
       s.status === 'fulfilled'
         ? s.value

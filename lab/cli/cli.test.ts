@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = new URL('./bin.mjs', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+async function arcane(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+    });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+const lastJson = (out: string): Record<string, unknown> => JSON.parse(out.trim().split('\n').at(-1)!);
+
+describe('arcane CLI', () => {
+  it('run --json prints the summary on the last line, the same hash for any worker count', async () => {
+    const a = lastJson(
+      (await arcane(['run', 'scenarios/demo.yaml', '--ticks', '30', '--workers', '0', '--json'])).stdout,
+    );
+    const b = lastJson(
+      (await arcane(['run', 'scenarios/demo.yaml', '--ticks', '30', '--workers', '2', '--json'])).stdout,
+    );
+    expect(a).toMatchObject({ ticks: 30, agents: 4000, status: 'finished' });
+    expect(Object.keys(a.tickMs as object)).toEqual(['p50', 'p95', 'p99']);
+    expect(b.worldHash).toBe(a.worldHash);
+    const c = lastJson(
+      (await arcane(['run', 'scenarios/demo.yaml', '--ticks', '30', '--seed', '2', '--json'])).stdout,
+    );
+    expect(c.worldHash).not.toBe(a.worldHash);
+  });
+
+  it('bench --json prints the engine figures', async () => {
+    const r = lastJson(
+      (
+        await arcane([
+          'bench',
+          '--agents',
+          '2000',
+          '--zones',
+          '4',
+          '--workers',
+          '1',
+          '--ticks',
+          '20',
+          '--json',
+        ])
+      ).stdout,
+    );
+    for (const k of [
+      'worldHash',
+      'ticks',
+      'agents',
+      'tickMs',
+      'agentStepsPerSec',
+      'workers',
+      'zones',
+      'bytesPerAgent',
+    ])
+      expect(r).toHaveProperty(k);
+    expect(r).toMatchObject({ agents: 2000, zones: 4, workers: 1, ticks: 20 });
+  });
+
+  it('rejects a broken scenario with file:line:column and exit status 2, starting nothing', async () => {
+    const r = await arcane(['run', 'scenarios/demo.yaml', '--set', 'world.cellM=-1', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--set world.cellM=-1:0:0: world.cellM: must be > 0/);
+    expect(r.stdout).toBe('');
+  });
+});

@@ -1,0 +1,85 @@
+import { driveWorld, percentile } from '../../engine/world/scheduler.ts';
+import type { TickReport } from '../../engine/world/world.ts';
+import { World } from '../../engine/world/world.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { scenarioToWorldOptions } from '../scenario/to-world.ts';
+
+/** Tick-time percentiles in milliseconds. */
+export interface TickPercentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** Progress of a run, reported after each tick. */
+export interface RunProgress {
+  tick: number;
+  ticks: number;
+  agents: number;
+  tickMs: number;
+}
+
+/** Options for one run of a scenario. */
+export interface RunOptions {
+  scenario: Scenario;
+  seed?: number | string;
+  ticks?: number;
+  workers?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: RunProgress) => void;
+  onTick?: (report: TickReport, world: World) => void | Promise<void>;
+}
+
+/** What a run reports: the fields of `arcane run --json`. */
+export interface RunSummary {
+  scenario: string;
+  seed: number | string;
+  status: 'finished' | 'stopped';
+  worldHash: string;
+  ticks: number;
+  agents: number;
+  workers: number;
+  tickMs: TickPercentiles;
+  wallMs: number;
+}
+
+/** Runs a scenario headless to its tick count (or until aborted) and summarises it. */
+export async function runScenario(o: RunOptions): Promise<RunSummary> {
+  const ticks = o.ticks ?? o.scenario.ticks;
+  const seed = o.seed ?? o.scenario.seed ?? 1;
+  const world = await World.create(scenarioToWorldOptions(o.scenario, { workers: o.workers ?? 0, seed }));
+  const t0 = performance.now();
+  try {
+    const res = await driveWorld(world, {
+      ticks,
+      signal: o.signal,
+      onTick: async (report, ms) => {
+        await o.onTick?.(report, world);
+        o.onProgress?.({ tick: report.tick, ticks, agents: world.agents, tickMs: ms });
+      },
+    });
+    return {
+      scenario: o.scenario.name,
+      seed,
+      status: res.aborted ? 'stopped' : 'finished',
+      worldHash: world.hash(),
+      ticks: world.tick,
+      agents: world.agents,
+      workers: world.workers,
+      tickMs: summarise(res.durationsMs),
+      wallMs: performance.now() - t0,
+    };
+  } finally {
+    await world.close();
+  }
+}
+
+/** p50/p95/p99 of tick durations, rounded to microseconds. */
+export function summarise(durationsMs: ArrayLike<number>): TickPercentiles {
+  const r = (v: number): number => Math.round(v * 1000) / 1000;
+  return {
+    p50: r(percentile(durationsMs, 50)),
+    p95: r(percentile(durationsMs, 95)),
+    p99: r(percentile(durationsMs, 99)),
+  };
+}

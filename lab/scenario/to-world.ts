@@ -1,0 +1,56 @@
+import type { SystemUse } from '../../engine/world/system.ts';
+import type { WorldOptions } from '../../engine/world/world.ts';
+import { registerSemanticCheck } from './load.ts';
+import type { Scenario } from './schema.ts';
+
+/** The systems a scenario runs, in step order: its explicit list, or the one its sections imply. */
+export function scenarioSystems(s: Scenario): SystemUse[] {
+  if (s.systems && s.systems.length > 0)
+    return s.systems.map((u) => ({ use: u.use, params: u.params ?? {} }));
+  const out: SystemUse[] = [];
+  if (s.wanderers) out.push({ use: 'wander', params: { ...s.wanderers } });
+  if (out.length > 0) out.push({ use: 'move' });
+  return out;
+}
+
+registerSemanticCheck((s) => {
+  const issues: Array<{ path: Array<string | number>; message: string }> = [];
+  if (scenarioSystems(s).length === 0)
+    issues.push({
+      path: [],
+      message: 'nothing to simulate: add a section such as wanderers, or a systems list',
+    });
+  if (s.world.cellM > Math.min(s.world.zoneWidthM, s.world.zoneHeightM))
+    issues.push({
+      path: ['world', 'cellM'],
+      message: `grid cell (${s.world.cellM} m) is larger than a zone (${s.world.zoneWidthM}×${s.world.zoneHeightM} m)`,
+    });
+  return issues;
+});
+
+/** Options for turning a scenario into a world. */
+export interface WorldFromScenario {
+  workers?: number;
+  seed?: number | string;
+  plugins?: string[];
+}
+
+/** World options for a validated scenario. */
+export function scenarioToWorldOptions(s: Scenario, o: WorldFromScenario = {}): WorldOptions {
+  return {
+    seed: o.seed ?? s.seed ?? 1,
+    tickRate: s.tickRate ?? 20,
+    layout: {
+      zonesX: s.world.zonesX,
+      zonesY: s.world.zonesY,
+      zoneWidthM: s.world.zoneWidthM,
+      zoneHeightM: s.world.zoneHeightM,
+      cellM: s.world.cellM,
+      edge: s.world.edge ?? 'bounce',
+      biomes: s.world.biomes,
+    },
+    systems: scenarioSystems(s),
+    plugins: o.plugins ?? [],
+    workers: o.workers ?? 0,
+  };
+}
