@@ -4,7 +4,9 @@ import globals from 'globals';
 
 /** Lint rules: typescript-eslint recommended, plus the project's determinism rule for simulation code. */
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'reports', 'screenshots', 'site/.svelte-kit', 'site/build', '**/*.cjs'] },
+  {
+    ignores: ['node_modules', 'data', 'reports', 'screenshots', 'site/.svelte-kit', 'site/build', '**/*.cjs'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,11 +23,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'Simulation code uses seeded RNG streams (engine/rng).' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Simulation code uses seeded RNG streams (engine/rng).',
+        },
         { object: 'Date', property: 'now', message: 'Simulation code never reads the clock.' },
         { object: 'performance', property: 'now', message: 'Simulation code never reads the clock.' },
       ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date']", message: 'Simulation code never reads the clock.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date']", message: 'Simulation code never reads the clock.' },
+      ],
     },
   },
 );
