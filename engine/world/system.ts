@@ -43,6 +43,17 @@ export interface MetricSample {
   value: number;
 }
 
+/**
+ * An intent from outside the simulation (a player's input, a console command, a bot's action), queued for
+ * one zone and delivered at the start of the next tick, in queue order. `entity` is the stable id of the
+ * entity it concerns (0 for none).
+ */
+export interface SimInput {
+  kind: string;
+  entity: number;
+  [field: string]: unknown;
+}
+
 /** What a system sees while it steps one zone for one tick. */
 export interface StepContext {
   readonly zone: ZoneViews;
@@ -54,6 +65,8 @@ export interface StepContext {
   readonly dt: number;
   /** Ticks per second. */
   readonly tickRate: number;
+  /** Inputs queued for this zone before this tick, in queue order (the same for every system). */
+  readonly inputs: readonly SimInput[];
   /** A seeded stream for (seed, zone, tick, purpose). */
   rng(purpose: string): Rng;
   /** Stages a new entity (zeroed fields, kind set) and returns its index; its id is assigned at the barrier. */

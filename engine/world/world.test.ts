@@ -84,6 +84,25 @@ describe('World migration', () => {
   });
 });
 
+describe('World inputs', () => {
+  it('delivers queued inputs to their zone at the next tick, once, on any worker', async () => {
+    const w = await make({
+      workers: 2,
+      plugins: [PLUGIN],
+      systems: [{ use: 'wander', params: { count: 800 } }, { use: 'test-teleport' }],
+    });
+    const id = w.zones[5].u32('id')[0];
+    w.queueInput(5, { kind: 'teleport', entity: id, x: 130, y: 50 });
+    const r1 = await w.step();
+    expect(r1.events).toEqual([{ tick: 1, zone: 5, kind: 'teleported', entity: id }]);
+    const at = w.findEntity(id)!;
+    expect(w.zones[at.zone].f32('x')[at.index]).toBe(130);
+    const r2 = await w.step();
+    expect(r2.events).toEqual([]);
+    expect(() => w.queueInput(99, { kind: 'teleport', entity: id })).toThrow(/no zone 99/);
+  });
+});
+
 describe('World failure', () => {
   for (const workers of [0, 2]) {
     it(`a throwing system leaves the world at the last good tick and names zone and tick (${workers} workers)`, async () => {

@@ -5,7 +5,7 @@ import { allocateZoneBuffers, growZoneBuffers, ZoneViews } from '../zone/zone.ts
 import type { ZoneBuffers, ZoneGeometry } from '../zone/zone.ts';
 import { hashZones } from './hash.ts';
 import { ZonePool } from './pool.ts';
-import type { MetricSample, SimEvent, SystemUse, WorldGeometry } from './system.ts';
+import type { MetricSample, SimEvent, SimInput, SystemUse, WorldGeometry } from './system.ts';
 import { loadSystemRegistry, resolveSystems, SpawnOverflowError, ZoneRuntime } from './zone-runtime.ts';
 import type { WorldConfig, ZoneStepResult } from './zone-runtime.ts';
 import type { ZoneTaskAnswer } from './zone-worker.ts';
@@ -98,6 +98,7 @@ export class World {
   tick = 0;
   zones: ZoneViews[];
   private nextId = 1;
+  private inputs: SimInput[][];
 
   private constructor(
     readonly config: WorldConfig,
@@ -106,6 +107,7 @@ export class World {
     zones: ZoneViews[],
   ) {
     this.zones = zones;
+    this.inputs = zones.map(() => []);
   }
 
   /** Creates a world, populates it (systems' init at tick 0) and starts its worker pool. */
@@ -214,7 +216,9 @@ export class World {
   async step(): Promise<TickReport> {
     const tick = this.tick + 1;
     this.ensureHeadroom();
-    const answers = await this.dispatch(tick);
+    const inputs = this.inputs;
+    this.inputs = this.zones.map(() => []);
+    const answers = await this.dispatch(tick, inputs);
     const results: ZoneStepResult[] = [];
     let failure: TickError | null = null;
     for (let zi = 0; zi < answers.length; zi++) {
@@ -227,13 +231,14 @@ export class World {
         const z = this.zones[zi];
         this.restoreZone(z, tick);
         this.replaceBuffers(zi, growZoneBuffers(z, z.capacity * 2));
-        a = this.stepInline(zi, tick);
+        a = this.stepInline(zi, tick, inputs[zi]);
       }
       if (a.ok) results.push(a.result);
       else failure ??= new TickError(a.zoneId, a.tick, `${a.name}: ${a.message}`, a.stack);
     }
     if (failure) {
       this.restoreAll(tick);
+      this.requeue(inputs);
       throw failure;
     }
     const idBefore = this.nextId;
@@ -246,6 +251,7 @@ export class World {
         if (this.zones[zi].buffers !== b) this.replaceBuffers(zi, b);
       });
       this.restoreAll(tick);
+      this.requeue(inputs);
       const e = err instanceof Error ? err : new Error(String(err));
       throw new TickError(-1, tick, `barrier: ${e.message}`, e.stack);
     }
@@ -259,15 +265,16 @@ export class World {
     return { tick, events, metrics };
   }
 
-  private async dispatch(tick: number): Promise<ZoneTaskAnswer[]> {
+  private async dispatch(tick: number, inputs: SimInput[][]): Promise<ZoneTaskAnswer[]> {
     const pool = this.pool;
-    if (!pool) return this.zones.map((_, zi) => this.stepInline(zi, tick));
+    if (!pool) return this.zones.map((_, zi) => this.stepInline(zi, tick, inputs[zi]));
     // Largest zones first, so the pool's balancing ends the tick with the least idle time.
     const byLoad = this.zones
       .map((_, zi) => zi)
       .sort((a, b) => this.zones[b].count - this.zones[a].count || a - b);
     const pending = new Array<Promise<ZoneTaskAnswer>>(this.zones.length);
-    for (const zi of byLoad) pending[zi] = pool.run({ zoneId: zi, tick, buffers: this.zones[zi].buffers });
+    for (const zi of byLoad)
+      pending[zi] = pool.run({ zoneId: zi, tick, buffers: this.zones[zi].buffers, inputs: inputs[zi] });
     const settled = await Promise.allSettled(pending);
     return settled.map((s, zi) =>
       s.status === 'fulfilled'
@@ -282,9 +289,9 @@ export class World {
     );
   }
 
-  private stepInline(zi: number, tick: number): ZoneTaskAnswer {
+  private stepInline(zi: number, tick: number, inputs: SimInput[]): ZoneTaskAnswer {
     try {
-      return { ok: true, result: this.runtime.stepZone(this.zones[zi], tick) };
+      return { ok: true, result: this.runtime.stepZone(this.zones[zi], tick, inputs) };
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       return { ok: false, zoneId: zi, tick, name: e.name, message: e.message, stack: e.stack };
@@ -369,6 +376,26 @@ export class World {
           }
       }
     }
+  }
+
+  /** Queues an input for a zone; it is delivered to that zone's systems at the start of the next tick. */
+  queueInput(zoneId: number, input: SimInput): void {
+    if (!(zoneId >= 0 && zoneId < this.zones.length)) throw new Error(`no zone ${zoneId}`);
+    this.inputs[zoneId].push(input);
+  }
+
+  /** Where the entity with a stable id is now (a linear scan: for tests, tools and rare look-ups). */
+  findEntity(id: number): { zone: number; index: number } | null {
+    for (const z of this.zones) {
+      const ids = z.u32('id');
+      for (let i = 0, n = z.count; i < n; i++) if (ids[i] === id) return { zone: z.geometry.id, index: i };
+    }
+    return null;
+  }
+
+  // A failed tick's inputs go back in front of anything queued since, so a retry sees them again.
+  private requeue(inputs: SimInput[][]): void {
+    this.inputs = inputs.map((list, zi) => [...list, ...this.inputs[zi]]);
   }
 
   /** Stops the worker pool. */

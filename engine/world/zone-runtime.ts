@@ -6,6 +6,7 @@ import type { ZoneViews } from '../zone/zone.ts';
 import type {
   MetricSample,
   SimEvent,
+  SimInput,
   StepContext,
   SystemDef,
   SystemPlugin,
@@ -91,7 +92,7 @@ export class ZoneRuntime {
 
   /** Runs every system's `init` for a zone at tick 0. */
   initZone(z: ZoneViews): ZoneStepResult {
-    return this.run(z, 0, (ctx) => {
+    return this.run(z, 0, [], (ctx) => {
       for (const s of this.systems) s.def.init?.(ctx, s.params);
     });
   }
@@ -100,16 +101,21 @@ export class ZoneRuntime {
    * Steps a zone one tick: backs up its state (so a failure anywhere restores the last good tick),
    * rebuilds the grid, then runs the systems in order.
    */
-  stepZone(z: ZoneViews, tick: number): ZoneStepResult {
+  stepZone(z: ZoneViews, tick: number, inputs: readonly SimInput[] = []): ZoneStepResult {
     z.backupBytes.set(z.stateBytes);
     z.backupHeader[HEADER.backupTick] = tick;
-    return this.run(z, tick, (ctx) => {
+    return this.run(z, tick, inputs, (ctx) => {
       buildGrid(z);
       for (const s of this.systems) s.def.step(ctx, s.params);
     });
   }
 
-  private run(z: ZoneViews, tick: number, body: (ctx: StepContext) => void): ZoneStepResult {
+  private run(
+    z: ZoneViews,
+    tick: number,
+    inputs: readonly SimInput[],
+    body: (ctx: StepContext) => void,
+  ): ZoneStepResult {
     const cfg = this.config;
     const zoneId = z.geometry.id;
     const result: ZoneStepResult = {
@@ -132,6 +138,7 @@ export class ZoneRuntime {
       seed: cfg.seed,
       dt: 1 / cfg.tickRate,
       tickRate: cfg.tickRate,
+      inputs,
       rng: (purpose) => streamFor(cfg.seed, zoneId, tick, purpose),
       spawn(kind) {
         const i = z.header[HEADER.count] + z.header[HEADER.staged];

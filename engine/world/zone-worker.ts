@@ -3,12 +3,14 @@ import { ZoneViews } from '../zone/zone.ts';
 import type { ZoneBuffers } from '../zone/zone.ts';
 import { loadSystemRegistry, ZoneRuntime } from './zone-runtime.ts';
 import type { WorldConfig, ZoneStepResult } from './zone-runtime.ts';
+import type { SimInput } from './system.ts';
 
 /** A pool task: step zone `zoneId` to `tick`. Buffers travel as shared memory (no copy). */
 export interface ZoneTask {
   zoneId: number;
   tick: number;
   buffers: ZoneBuffers;
+  inputs: SimInput[];
 }
 
 /** A task's answer: the step result, or the error a system threw (never a half-applied zone). */
@@ -29,7 +31,7 @@ export default function stepZoneTask(task: ZoneTask): ZoneTaskAnswer {
     views.set(task.zoneId, v);
   }
   try {
-    return { ok: true, result: runtime.stepZone(v, task.tick) };
+    return { ok: true, result: runtime.stepZone(v, task.tick, task.inputs) };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     return {
