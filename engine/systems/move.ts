@@ -10,6 +10,8 @@ const SKIP = FLAG.removed | FLAG.migrating | FLAG.dead;
  */
 export const moveSystem: SystemDef = {
   name: 'move',
+  readsGrid: false,
+  movesEntities: true,
   step(ctx: StepContext) {
     const z = ctx.zone;
     const g = z.geometry;
@@ -22,6 +24,7 @@ export const moveSystem: SystemDef = {
     const flags = z.u8('flags');
     const dt = ctx.dt;
     const bounce = w.edge === 'bounce';
+    const wrap = w.edge === 'wrap';
     const W = w.widthM;
     const H = w.heightM;
     const x1 = g.x0 + g.widthM;
@@ -36,6 +39,12 @@ export const moveSystem: SystemDef = {
       if (vxi === 0 && vyi === 0) continue;
       let nx = x[i] + vxi * dt;
       let ny = y[i] + vyi * dt;
+      if (wrap) {
+        if (nx < 0 || nx > maxX) nx = ((nx % W) + W) % W;
+        if (ny < 0 || ny > maxY) ny = ((ny % H) + H) % H;
+        if (nx > maxX) nx = 0;
+        if (ny > maxY) ny = 0;
+      }
       if (nx < 0 || nx > maxX) {
         if (bounce) {
           nx = nx < 0 ? -nx : 2 * maxX - nx;

@@ -2,6 +2,9 @@ import type { Rng } from '../rng/rng.ts';
 import type { FieldSpec } from '../zone/layout.ts';
 import type { ZoneGeometry, ZoneViews } from '../zone/zone.ts';
 
+/** What agents do at the world's outer edge: bounce back, stop, or wrap around (a torus). */
+export type WorldEdge = 'bounce' | 'stop' | 'wrap';
+
 /** World-level geometry: zones tile a rectangle as a `zonesX × zonesY` grid of equal rectangles. */
 export interface WorldGeometry {
   widthM: number;
@@ -9,7 +12,7 @@ export interface WorldGeometry {
   zonesX: number;
   zonesY: number;
   /** What happens at the world's outer edge: agents bounce back or stop. */
-  edge: 'bounce' | 'stop';
+  edge: WorldEdge;
   /** Zone geometries, index = zone id. */
   zones: ZoneGeometry[];
 }
@@ -93,6 +96,13 @@ export interface SystemDef<P = Record<string, unknown>> {
   cellFields?: readonly FieldSpec[];
   /** Named f64 zone scalars the system needs. */
   scalars?: readonly string[];
+  /**
+   * Whether the system reads the spatial grid (default true): the runtime rebuilds the grid before it
+   * when positions may have changed since the last build.
+   */
+  readsGrid?: boolean;
+  /** Whether the system moves entities (invalidating the grid for later systems). Default false. */
+  movesEntities?: boolean;
   /** Adds to the layout according to params (e.g. a genome width from the species list). */
   layoutFor?(params: P): { fields?: FieldSpec[]; cellFields?: FieldSpec[]; scalars?: string[] };
   /** Populates the zone at tick 0 (spawns, cell fields). Runs once per zone, in zone order. */

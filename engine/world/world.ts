@@ -5,7 +5,7 @@ import { allocateZoneBuffers, growZoneBuffers, ZoneViews } from '../zone/zone.ts
 import type { ZoneBuffers, ZoneGeometry } from '../zone/zone.ts';
 import { hashZones } from './hash.ts';
 import { ZonePool } from './pool.ts';
-import type { MetricSample, SimEvent, SimInput, SystemUse, WorldGeometry } from './system.ts';
+import type { MetricSample, SimEvent, SimInput, SystemUse, WorldEdge, WorldGeometry } from './system.ts';
 import { loadSystemRegistry, resolveSystems, SpawnOverflowError, ZoneRuntime } from './zone-runtime.ts';
 import type { WorldConfig, ZoneStepResult } from './zone-runtime.ts';
 import type { ZoneTaskAnswer } from './zone-worker.ts';
@@ -17,7 +17,7 @@ export interface WorldLayoutOptions {
   zoneWidthM: number;
   zoneHeightM: number;
   cellM: number;
-  edge?: 'bounce' | 'stop';
+  edge?: WorldEdge;
   /** Biome per zone (index = zone id), cycled when shorter. Default all 'plains'. */
   biomes?: string[];
 }
@@ -301,7 +301,7 @@ export class World {
   // Only zones whose backup holds this tick's starting state are restored; a zone that never started
   // stepping was not touched.
   private restoreZone(z: ZoneViews, tick: number): void {
-    if (z.backupHeader[HEADER.backupTick] === tick) z.stateBytes.set(z.backupBytes);
+    if (z.backupHeader[HEADER.backupTick] === tick) z.restore();
     z.backupHeader[HEADER.backupTick] = -1;
   }
 
@@ -315,7 +315,6 @@ export class World {
    * are swap-removed (highest index first).
    */
   private barrier(results: readonly ZoneStepResult[]): void {
-    const layout = this.config.layout;
     for (const r of results) {
       const z = this.zones[r.zoneId];
       const id = z.u32('id');
@@ -348,10 +347,12 @@ export class World {
       for (const [src, index] of incoming.get(target)!) {
         const s = this.zones[src];
         const j = dst.header[HEADER.count]++;
-        for (const fld of layout.entity) {
-          const w = fld.width;
-          if (w === 1) dst.f[fld.name][j] = s.f[fld.name][index];
-          else dst.f[fld.name].set(s.f[fld.name].subarray(index * w, index * w + w), j * w);
+        const from = s.fieldList;
+        const to = dst.fieldList;
+        for (let f = 0; f < to.length; f++) {
+          const w = to[f].width;
+          if (w === 1) to[f].arr[j] = from[f].arr[index];
+          else to[f].arr.set(from[f].arr.subarray(index * w, index * w + w), j * w);
         }
         dflags[j] &= ~FLAG.migrating;
       }
@@ -359,20 +360,23 @@ export class World {
     for (const r of results) {
       if (r.despawn.length === 0 && r.migrate.length === 0) continue;
       const z = this.zones[r.zoneId];
-      const gone: number[] = [...r.despawn];
-      for (let k = 0; k < r.migrate.length; k += 2) gone.push(r.migrate[k]);
-      gone.sort((a, b) => b - a);
+      const gone = new Int32Array(r.despawn.length + r.migrate.length / 2);
+      gone.set(r.despawn);
+      for (let k = 0, g = r.despawn.length; k < r.migrate.length; k += 2) gone[g++] = r.migrate[k];
+      gone.sort();
+      const fields = z.fieldList;
       let prev = -1;
-      for (const i of gone) {
+      // Highest index first: the row swapped in from the end is never one still to remove.
+      for (let k = gone.length - 1; k >= 0; k--) {
+        const i = gone[k];
         if (i === prev) continue;
         prev = i;
         const last = --z.header[HEADER.count];
         if (i !== last)
-          for (const fld of layout.entity) {
-            const w = fld.width;
-            const a = z.f[fld.name];
-            if (w === 1) a[i] = a[last];
-            else a.copyWithin(i * w, last * w, last * w + w);
+          for (const f of fields) {
+            const w = f.width;
+            if (w === 1) f.arr[i] = f.arr[last];
+            else f.arr.copyWithin(i * w, last * w, last * w + w);
           }
       }
     }

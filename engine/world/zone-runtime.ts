@@ -102,11 +102,18 @@ export class ZoneRuntime {
    * rebuilds the grid, then runs the systems in order.
    */
   stepZone(z: ZoneViews, tick: number, inputs: readonly SimInput[] = []): ZoneStepResult {
-    z.backupBytes.set(z.stateBytes);
+    z.backup();
     z.backupHeader[HEADER.backupTick] = tick;
     return this.run(z, tick, inputs, (ctx) => {
-      buildGrid(z);
-      for (const s of this.systems) s.def.step(ctx, s.params);
+      let gridFresh = false;
+      for (const s of this.systems) {
+        if (s.def.readsGrid !== false && !gridFresh) {
+          buildGrid(z);
+          gridFresh = true;
+        }
+        s.def.step(ctx, s.params);
+        if (s.def.movesEntities) gridFresh = false;
+      }
     });
   }
 
@@ -130,7 +137,7 @@ export class ZoneRuntime {
     z.header[HEADER.staged] = 0;
     const flags = z.u8('flags');
     const kindF = z.u8('kind');
-    const layout = z.layout;
+    const fields = z.fieldList;
     const ctx: StepContext = {
       zone: z,
       world: cfg.geometry,
@@ -143,7 +150,10 @@ export class ZoneRuntime {
       spawn(kind) {
         const i = z.header[HEADER.count] + z.header[HEADER.staged];
         if (i >= z.capacity) throw new SpawnOverflowError(zoneId);
-        for (const fld of layout.entity) z.f[fld.name].fill(0, i * fld.width, (i + 1) * fld.width);
+        for (const f of fields) {
+          if (f.width === 1) f.arr[i] = 0;
+          else f.arr.fill(0, i * f.width, (i + 1) * f.width);
+        }
         kindF[i] = kind;
         z.header[HEADER.staged]++;
         return i;

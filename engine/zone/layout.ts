@@ -14,7 +14,8 @@ export const FIELD_ARRAYS = {
 export type FieldType = keyof typeof FIELD_ARRAYS;
 
 /** Any typed array a field view can be. */
-export type FieldArray = InstanceType<(typeof FIELD_ARRAYS)[FieldType]>;
+export type FieldArray =
+  Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
 
 /** A field declared by the engine or a system: one value (or `width` values) per entity or per grid cell. */
 export interface FieldSpec {

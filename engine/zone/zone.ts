@@ -69,6 +69,16 @@ export class ZoneViews {
   readonly backupBytes: Uint8Array;
   readonly backupHeader: Int32Array;
   readonly cells: number;
+  /** Entity fields in layout order with their views, for loops over every field (spawn, copy, remove). */
+  readonly fieldList: Array<{
+    name: string;
+    arr: FieldArray;
+    width: number;
+    bytes: number;
+    byteOffset: number;
+  }>;
+  /** Bytes of the state buffer before the first entity field (header, scalars, cell fields). */
+  readonly fixedBytes: number;
   private readonly scalarIndex = new Map<string, number>();
 
   constructor(
@@ -86,6 +96,14 @@ export class ZoneViews {
     layout.scalars.forEach((name, i) => this.scalarIndex.set(name, i));
     layout.cell.forEach((fld, i) => (this.cellf[fld.name] = view(fld, s, off.cell[i], cells)));
     layout.entity.forEach((fld, i) => (this.f[fld.name] = view(fld, s, off.entity[i], cap)));
+    this.fieldList = layout.entity.map((fld, i) => ({
+      name: fld.name,
+      arr: this.f[fld.name],
+      width: fld.width,
+      bytes: fld.width * fld.bytesPerElement,
+      byteOffset: off.entity[i],
+    }));
+    this.fixedBytes = off.entity.length > 0 ? off.entity[0] : off.totalBytes;
     this.cellStart = new Int32Array(buffers.grid, 0, cells + 1);
     this.cellOf = new Int32Array(buffers.grid, (cells + 1) * 4, cap);
     this.order = new Int32Array(buffers.grid, (cells + 1 + cap) * 4, cap);
@@ -101,6 +119,24 @@ export class ZoneViews {
 
   get capacity(): number {
     return this.buffers.capacity;
+  }
+
+  /**
+   * Copies the state a tick may change into the backup buffer: header, scalars, cell fields and the live
+   * rows of each entity field (rows past the count are scratch; spawns zero them before use).
+   */
+  backup(): void {
+    const live = this.header[HEADER.count];
+    const b = this.backupBytes;
+    const s = this.stateBytes;
+    b.set(s.subarray(0, this.fixedBytes));
+    for (const f of this.fieldList)
+      b.set(s.subarray(f.byteOffset, f.byteOffset + live * f.bytes), f.byteOffset);
+  }
+
+  /** Puts the backed-up state back (the whole buffer: anything past the live rows is scratch). */
+  restore(): void {
+    this.stateBytes.set(this.backupBytes);
   }
 
   /** A Float32 field by name (throws if it is not one: catches layout mistakes at set-up, not in loops). */

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ScenarioError, loadScenario } from '../scenario/load.ts';
-import { benchEngine } from '../runner/bench.ts';
+import { benchEngine, benchScenario } from '../runner/bench.ts';
 import type { EngineBenchResult } from '../runner/bench.ts';
 import { runScenario } from '../runner/run.ts';
 import { progressView } from './progress.ts';
@@ -89,14 +89,40 @@ export function buildCli(): Command {
     )
     .option('--agents <n[,n…]>', 'agents (a list runs each size)', intList('--agents', 1), [20000])
     .option('--zones <z>', 'zones', int('--zones', 1), 8)
-    .option('--workers <k[,k…]>', 'worker threads (a list runs each count)', intList('--workers', 0), [2])
+    .option(
+      '--workers <k[,k…]>',
+      'worker threads, a list runs each count (default 2; 0 with --scenario)',
+      intList('--workers', 0),
+    )
     .option('--ticks <t>', 'measured ticks (after a warm-up)', int('--ticks', 1), 400)
+    .option('--scenario <file>', 'time whole runs of a scenario instead (setup included)')
+    .option('--runs <n>', 'with --scenario: runs to time (seeds 1…n)', int('--runs', 1), 20)
     .option('--json', 'print one JSON object per configuration, the last line the last one')
     .action(
-      async (opts: { agents: number[]; zones: number; workers: number[]; ticks: number; json?: boolean }) => {
+      async (opts: {
+        agents: number[];
+        zones: number;
+        workers?: number[];
+        ticks: number;
+        json?: boolean;
+        scenario?: string;
+        runs: number;
+      }) => {
+        if (opts.scenario) {
+          const scenario = await loadScenario(opts.scenario);
+          const r = await benchScenario({ scenario, runs: opts.runs, workers: opts.workers?.[0] ?? 0 });
+          if (opts.json) console.log(JSON.stringify(r));
+          else
+            console.log(
+              `${r.scenario}: ${r.runs} runs of ${r.ticks} ticks (${r.workers} workers): ms/run median ${r.msPerRun.median}, ` +
+                `min ${r.msPerRun.min}, max ${r.msPerRun.max}; agents at end median ${r.agentsAtEnd.median}`,
+            );
+          return;
+        }
+        const workerCounts = opts.workers ?? [2];
         const results: EngineBenchResult[] = [];
         for (const agents of opts.agents)
-          for (const workers of opts.workers) {
+          for (const workers of workerCounts) {
             if (!opts.json)
               process.stderr.write(
                 `bench: ${agents} agents, ${opts.zones} zones, ${workers} workers, ${opts.ticks} ticks…\n`,

@@ -1,5 +1,7 @@
-import { driveWorld } from '../../engine/world/scheduler.ts';
+import { driveWorld, percentile } from '../../engine/world/scheduler.ts';
 import { World } from '../../engine/world/world.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { scenarioToWorldOptions } from '../scenario/to-world.ts';
 import { summarise } from './run.ts';
 import type { TickPercentiles } from './run.ts';
 
@@ -70,4 +72,55 @@ export async function benchEngine(o: EngineBenchOptions): Promise<EngineBenchRes
   } finally {
     await world.close();
   }
+}
+
+/** Options for timing whole runs of a scenario (setup included), as the framework comparisons do. */
+export interface ScenarioBenchOptions {
+  scenario: Scenario;
+  runs: number;
+  workers?: number;
+  seed?: number;
+}
+
+/** Figures of a scenario benchmark (`arcane bench --scenario F --runs N --json`). */
+export interface ScenarioBenchResult {
+  scenario: string;
+  runs: number;
+  ticks: number;
+  workers: number;
+  msPerRun: { median: number; min: number; max: number };
+  agentsAtEnd: { median: number; min: number; max: number };
+  worldHashes: string[];
+}
+
+/** Times `runs` complete runs (world creation, population and every tick), each with its own seed. */
+export async function benchScenario(o: ScenarioBenchOptions): Promise<ScenarioBenchResult> {
+  const times: number[] = [];
+  const agents: number[] = [];
+  const hashes: string[] = [];
+  for (let r = 0; r < o.runs; r++) {
+    const t0 = performance.now();
+    const world = await World.create(
+      scenarioToWorldOptions(o.scenario, { workers: o.workers ?? 0, seed: (o.seed ?? 1) + r }),
+    );
+    for (let t = 0; t < o.scenario.ticks; t++) await world.step();
+    times.push(performance.now() - t0);
+    agents.push(world.agents);
+    hashes.push(world.hash());
+    await world.close();
+  }
+  const stat = (v: number[]): { median: number; min: number; max: number } => ({
+    median: Math.round(percentile(v, 50) * 100) / 100,
+    min: Math.round(Math.min(...v) * 100) / 100,
+    max: Math.round(Math.max(...v) * 100) / 100,
+  });
+  return {
+    scenario: o.scenario.name,
+    runs: o.runs,
+    ticks: o.scenario.ticks,
+    workers: o.workers ?? 0,
+    msPerRun: stat(times),
+    agentsAtEnd: stat(agents),
+    worldHashes: hashes,
+  };
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Static, TSchema } from '@sinclair/typebox';
+import { EcologySettingsSchema, GrassSchema, SpeciesSchema } from '../../ecology/life/schema.ts';
 
 // One truth: the TypeScript types of a scenario and the JSON Schema in scenarios/schema.json both come
 // from these definitions (`npm run schema` writes the file; a test checks it is current).
@@ -35,8 +36,8 @@ export const WorldSchema = Type.Object(
     zoneHeightM: Num({ exclusiveMin: 0, description: 'Height of each zone in metres.' }),
     cellM: Num({ exclusiveMin: 0, description: 'Spatial grid cell size in metres.' }),
     edge: Type.Optional(
-      Type.Union([Type.Literal('bounce'), Type.Literal('stop')], {
-        description: 'What agents do at the world edge.',
+      Type.Union([Type.Literal('bounce'), Type.Literal('stop'), Type.Literal('wrap')], {
+        description: 'What agents do at the world edge (wrap: a torus).',
       }),
     ),
     biomes: Type.Optional(
@@ -88,6 +89,13 @@ export const ScenarioSchema = Type.Object(
     ),
     world: WorldSchema,
     wanderers: Type.Optional(WanderersSchema),
+    species: Type.Optional(
+      Type.Array(SpeciesSchema, {
+        description: 'Wild creatures: genomes, diet, energy, reproduction, caps.',
+      }),
+    ),
+    grass: Type.Optional(GrassSchema),
+    ecology: Type.Optional(EcologySettingsSchema),
     systems: Type.Optional(Type.Array(SystemUseSchema)),
   },
   {

@@ -1,5 +1,6 @@
 import type { SystemUse } from '../../engine/world/system.ts';
 import type { WorldOptions } from '../../engine/world/world.ts';
+import { ECOLOGY_PLUGIN } from '../../ecology/plugin.ts';
 import { registerSemanticCheck } from './load.ts';
 import type { Scenario } from './schema.ts';
 
@@ -9,7 +10,11 @@ export function scenarioSystems(s: Scenario): SystemUse[] {
     return s.systems.map((u) => ({ use: u.use, params: u.params ?? {} }));
   const out: SystemUse[] = [];
   if (s.wanderers) out.push({ use: 'wander', params: { ...s.wanderers } });
-  if (out.length > 0) out.push({ use: 'move' });
+  if (s.species && s.species.length > 0)
+    out.push({ use: 'ecology', params: { species: s.species, grass: s.grass, settings: s.ecology } });
+  // The move system integrates velocities: needed by wanderers and by species that wander continuously.
+  const continuous = Boolean(s.wanderers) || (s.species ?? []).some((sp) => sp.movement.mode === 'wander');
+  if (continuous) out.push({ use: 'move' });
   return out;
 }
 
@@ -27,6 +32,11 @@ registerSemanticCheck((s) => {
     });
   return issues;
 });
+
+/** Plugin modules a scenario's systems come from. */
+export function scenarioPlugins(s: Scenario): string[] {
+  return s.species && s.species.length > 0 ? [ECOLOGY_PLUGIN] : [];
+}
 
 /** Options for turning a scenario into a world. */
 export interface WorldFromScenario {
@@ -50,7 +60,7 @@ export function scenarioToWorldOptions(s: Scenario, o: WorldFromScenario = {}): 
       biomes: s.world.biomes,
     },
     systems: scenarioSystems(s),
-    plugins: o.plugins ?? [],
+    plugins: o.plugins ?? scenarioPlugins(s),
     workers: o.workers ?? 0,
   };
 }

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { World } from '../../engine/world/world.ts';
+import { loadScenario, parseScenario } from '../../lab/scenario/load.ts';
+import { scenarioToWorldOptions } from '../../lab/scenario/to-world.ts';
+import type { Scenario } from '../../lab/scenario/schema.ts';
+import { countSpecies } from './ecology-system.ts';
+
+// Runs a scenario inline and returns per-tick species counts (summed over zones).
+async function populations(
+  s: Scenario,
+  seed: number,
+  ticks: number,
+  every = 50,
+): Promise<Array<Record<string, number>>> {
+  const w = await World.create(scenarioToWorldOptions(s, { seed }));
+  const out: Array<Record<string, number>> = [];
+  const names = (s.species ?? []).map((sp) => sp.name);
+  try {
+    for (let t = 1; t <= ticks; t++) {
+      await w.step();
+      if (t % every === 0 || t === ticks)
+        out.push(
+          Object.fromEntries(names.map((n, k) => [n, w.zones.reduce((a, z) => a + countSpecies(z, k), 0)])),
+        );
+    }
+  } finally {
+    await w.close();
+  }
+  return out;
+}
+
+describe('wolf-sheep-grass (NetLogo defaults)', () => {
+  it('with grass, sheep and wolves coexist to tick 3000 in most seeds', async () => {
+    const s = await loadScenario('scenarios/wolf-sheep-grass.yaml');
+    const seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    let coexist = 0;
+    for (const seed of seeds) {
+      const pops = await populations(s, seed, 3000, 100);
+      const last = pops.at(-1)!;
+      if (last.sheep > 0 && last.wolf > 0) coexist++;
+      // Populations oscillate: the wolves' count moves, it does not sit still.
+      const wolves = pops.map((p) => p.wolf);
+      if (last.wolf > 0)
+        expect(Math.max(...wolves) - Math.min(...wolves), `seed ${seed}`).toBeGreaterThan(10);
+    }
+    expect(coexist, `seeds 1..10: ${coexist} coexisted`).toBeGreaterThanOrEqual(7);
+  });
+
+  it('without grass, both populations collapse by tick 1000 in most seeds', async () => {
+    const text = await import('node:fs/promises').then((fs) =>
+      fs.readFile('scenarios/wolf-sheep-grass.yaml', 'utf8'),
+    );
+    const s = parseScenario(text, { file: 'wolf-sheep-grass.yaml', overrides: ['grass.enabled=false'] });
+    let collapsed = 0;
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) {
+      const last = (await populations(s, seed, 1000, 1000)).at(-1)!;
+      if (last.sheep === 0 && last.wolf === 0) collapsed++;
+    }
+    expect(collapsed).toBeGreaterThanOrEqual(7);
+  });
+});
+
+describe('WolfSheep comparison models', () => {
+  it('run their 100 steps with both species alive (large and small)', async () => {
+    for (const file of ['scenarios/wolfsheep-large.yaml', 'scenarios/wolfsheep-small.yaml']) {
+      const s = await loadScenario(file);
+      const first = (await populations(s, 1, 1, 1))[0];
+      // One step from the initial populations: some starve, eat or breed, none appear from nowhere.
+      expect(first.sheep, file).toBeGreaterThan(s.species![0].count * 0.5);
+      expect(first.sheep, file).toBeLessThan(s.species![0].count * 1.5);
+      expect(first.wolf, file).toBeGreaterThan(s.species![1].count * 0.5);
+      const last = (await populations(s, 1, 100, 100)).at(-1)!;
+      expect(last.sheep + last.wolf, file).toBeGreaterThan(0);
+    }
+  });
+});
+
+const CAPPED = `
+name: caps
+kind: ecosystem
+ticks: 60
+tickRate: 1
+world: { zonesX: 2, zonesY: 1, zoneWidthM: 6, zoneHeightM: 6, cellM: 2 }
+species:
+  - name: moss
+    diet: herbivore
+    count: 10
+    movement: { mode: still }
+    energy: { initial: 100, metabolism: 0 }
+    reproduction: { mode: clone, probability: 0.9, energyShare: 0 }
+    lifespanS: 25
+    caps: { cellSoft: 2, cellHard: 4 }
+ecology: { metricsEveryTicks: 1 }
+`;
+
+describe('population caps', () => {
+  it('no cell ever exceeds its hard cap; births stop at it and resume below it', async () => {
+    const s = parseScenario(CAPPED, { file: 'caps.yaml' });
+    for (const workers of [0, 2]) {
+      const w = await World.create(scenarioToWorldOptions(s, { seed: 3, workers }));
+      const births: number[] = [];
+      for (let t = 1; t <= 60; t++) {
+        const r = await w.step();
+        births.push(r.metrics.filter((m) => m.key === 'births').reduce((a, m) => a + m.value, 0));
+        for (const z of w.zones) {
+          const perCell = new Map<number, number>();
+          const x = z.f32('x');
+          const y = z.f32('y');
+          for (let i = 0; i < z.count; i++) {
+            const c = z.cellAt(x[i], y[i]);
+            perCell.set(c, (perCell.get(c) ?? 0) + 1);
+          }
+          for (const [c, n] of perCell)
+            expect(n, `workers ${workers}, tick ${t}, zone ${z.geometry.id}, cell ${c}`).toBeLessThanOrEqual(
+              4,
+            );
+        }
+      }
+      await w.close();
+      // Full by tick 20 (18 cells × 4 = 72 at most, all born from the first 10): births stop…
+      expect(births.slice(15, 24).every((b) => b === 0)).toBe(true);
+      // …the first generation dies of age at tick 26 and births resume.
+      expect(births.slice(26, 40).some((b) => b > 0)).toBe(true);
+    }
+  });
+});
