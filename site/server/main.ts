@@ -1,0 +1,64 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BUILD_DIR, buildIsStale, buildSite, SITE_DIR } from './build.ts';
+
+/** Options for the production (or development) server. */
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  /** Serve the app through Vite with hot reload instead of the production build. */
+  dev?: boolean;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/**
+ * Starts one process that serves the site (SvelteKit), the game transport and the lab API on one port.
+ * Builds the site first when the build is missing or stale.
+ */
+export async function startServer(
+  o: ServerOptions = {},
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const port = o.port ?? Number(process.env.PORT ?? 3000);
+  const host = o.host ?? process.env.HOST ?? '0.0.0.0';
+  let handler: Handler;
+  let closeVite: () => Promise<void> = async () => {};
+  if (o.dev) {
+    // SvelteKit reads svelte.config.js from the working directory.
+    process.chdir(SITE_DIR);
+    const { createServer: createVite } = await import('vite');
+    const vite = await createVite({ root: SITE_DIR, server: { middlewareMode: true }, appType: 'custom' });
+    handler = (req, res, next) => vite.middlewares(req, res, next);
+    closeVite = () => vite.close();
+  } else {
+    if (buildIsStale()) {
+      console.log('Building the site (first start or sources changed)…');
+      buildSite();
+    }
+    const mod = (await import(pathToFileURL(join(BUILD_DIR, 'handler.js')).href)) as { handler: Handler };
+    handler = mod.handler;
+  }
+  const server = createServer((req, res) => {
+    handler(req, res, () => {
+      res.statusCode = 404;
+      res.end('not found');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address();
+  const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+  const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}`;
+  return {
+    server,
+    url,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await closeVite();
+    },
+  };
+}
