@@ -17,6 +17,8 @@ export default tseslint.config(
       globals: { ...globals.browser },
       parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
     },
+    // The site is served at the root path: plain hrefs are fine.
+    rules: { 'svelte/no-navigation-without-resolve': 'off' },
   },
   {
     languageOptions: { globals: { ...globals.node } },
