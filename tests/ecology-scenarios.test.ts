@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { World } from '../../engine/world/world.ts';
-import { loadScenario, parseScenario } from '../../lab/scenario/load.ts';
-import { scenarioToWorldOptions } from '../../lab/scenario/to-world.ts';
-import type { Scenario } from '../../lab/scenario/schema.ts';
-import { countSpecies } from './ecology-system.ts';
+import { World } from '../engine/world/world.ts';
+import { loadScenario, parseScenario } from '../lab/scenario/load.ts';
+import { scenarioToWorldOptions } from '../lab/scenario/to-world.ts';
+import type { Scenario } from '../lab/scenario/schema.ts';
+import { countSpecies } from '../ecology/life/ecology-system.ts';
 
 // Runs a scenario inline and returns per-tick species counts (summed over zones).
 async function populations(
