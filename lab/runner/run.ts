@@ -3,6 +3,7 @@ import type { TickReport } from '../../engine/world/world.ts';
 import { World } from '../../engine/world/world.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { scenarioToWorldOptions } from '../scenario/to-world.ts';
+import type { RunSink } from './sink.ts';
 
 /** Tick-time percentiles in milliseconds. */
 export interface TickPercentiles {
@@ -28,6 +29,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (p: RunProgress) => void;
   onTick?: (report: TickReport, world: World) => void | Promise<void>;
+  /** Where results go (DuckDB); nothing is recorded without one. */
+  sink?: RunSink;
+  /** Record the world hash every N ticks (and at the first and last tick). Default 10. */
+  hashEveryTicks?: number;
 }
 
 /** What a run reports: the fields of `arcane run --json`. */
@@ -49,26 +54,50 @@ export async function runScenario(o: RunOptions): Promise<RunSummary> {
   const seed = o.seed ?? o.scenario.seed ?? 1;
   const world = await World.create(scenarioToWorldOptions(o.scenario, { workers: o.workers ?? 0, seed }));
   const t0 = performance.now();
+  const sink = o.sink;
+  const every = Math.max(1, o.hashEveryTicks ?? 10);
+  let lastHash: string | null = null;
+  let lastHashTick = -1;
   try {
+    if (sink) {
+      await sink.hash(0, (lastHash = world.hash()));
+      lastHashTick = 0;
+    }
     const res = await driveWorld(world, {
       ticks,
       signal: o.signal,
       onTick: async (report, ms) => {
         await o.onTick?.(report, world);
+        if (sink) {
+          await sink.tick(report, { durationMs: ms, agents: world.agents, bytesOut: 0 });
+          if (report.tick % every === 0 || report.tick === ticks) {
+            await sink.hash(report.tick, (lastHash = world.hash()));
+            lastHashTick = report.tick;
+          }
+        }
         o.onProgress?.({ tick: report.tick, ticks, agents: world.agents, tickMs: ms });
       },
     });
+    const worldHash = world.hash();
+    const status = res.aborted ? 'stopped' : 'finished';
+    if (sink) {
+      if (lastHashTick !== world.tick) await sink.hash(world.tick, worldHash);
+      await sink.finish(status, worldHash);
+    }
     return {
       scenario: o.scenario.name,
       seed,
-      status: res.aborted ? 'stopped' : 'finished',
-      worldHash: world.hash(),
+      status,
+      worldHash,
       ticks: world.tick,
       agents: world.agents,
       workers: world.workers,
       tickMs: summarise(res.durationsMs),
       wallMs: performance.now() - t0,
     };
+  } catch (err) {
+    await sink?.finish('failed', lastHash, err instanceof Error ? err.message : String(err));
+    throw err;
   } finally {
     await world.close();
   }
