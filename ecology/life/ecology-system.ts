@@ -57,6 +57,7 @@ interface Compiled {
   grassOn: boolean;
   grassFirst: boolean;
   metricsEvery: number;
+  grass: GrassDef | undefined;
 }
 
 const cache = new WeakMap<object, Compiled>();
@@ -112,6 +113,7 @@ function compile(p: EcologyParams, z: ZoneViews, tickRate: number): Compiled {
     grassOn: Boolean(p.grass) && p.grass?.enabled !== false,
     grassFirst: p.settings?.grassPhase === 'first',
     metricsEvery: p.settings?.metricsEveryTicks ?? 10,
+    grass: p.grass,
   };
   cache.set(p, compiled);
   return compiled;
@@ -156,7 +158,8 @@ export const ecologySystem: SystemDef<EcologyParams> = {
   ],
   cellFields: [
     { name: 'grass', type: 'u8' },
-    { name: 'regrow', type: 'i32' },
+    // The tick at whose grass phase an eaten cell grows back (evaluated lazily: no per-tick scan).
+    { name: 'grassReady', type: 'i32' },
   ],
   layoutFor(p) {
     const scalars: string[] = [];
@@ -207,21 +210,21 @@ export const ecologySystem: SystemDef<EcologyParams> = {
     }
     if (C.grassOn) {
       const grass = z.cell<Uint8Array>('grass');
-      const regrow = z.cell<Int32Array>('regrow');
+      const ready = z.cell<Int32Array>('grassReady');
       const R = regrowthTicks(p, g.biome);
       const frac = p.grass?.initialGrownFraction ?? 0.5;
       const grng = ctx.rng('init:grass');
       for (let c = 0; c < z.cells; c++) {
         const grown = grng() < frac;
         grass[c] = grown ? 1 : 0;
-        regrow[c] = grown ? R : Math.floor(grng() * R);
+        // A countdown c drawn in 0…R−1 reaches zero, and the cell grows, at the grass phase of tick c + 1.
+        ready[c] = grown ? 0 : Math.floor(grng() * R) + 1;
       }
     }
   },
   step(ctx: StepContext, p) {
     const z = ctx.zone;
     const C = compile(p, z, ctx.tickRate);
-    if (C.grassOn && C.grassFirst) growGrass(z, regrowthTicks(p, z.geometry.biome));
     const n = z.count;
     const kind = z.u8('kind');
     const type = z.u16('type');
@@ -244,7 +247,6 @@ export const ecologySystem: SystemDef<EcologyParams> = {
       actSpecies(ctx, C, s, L[s.index], cnt[s.index], rng);
       if (s.move !== MOVE.still) gridFresh = false;
     }
-    if (C.grassOn && !C.grassFirst) growGrass(z, regrowthTicks(p, z.geometry.biome));
     if (ctx.tick % C.metricsEvery === 0) reportMetrics(ctx, C);
   },
 };
@@ -254,18 +256,6 @@ function drawInitial(init: number | { min: number; max: number }, rng: Rng): num
   if (Number.isInteger(init.min) && Number.isInteger(init.max))
     return init.min + Math.floor(rng() * (init.max - init.min + 1));
   return init.min + rng() * (init.max - init.min);
-}
-
-function growGrass(z: ZoneViews, R: number): void {
-  const grass = z.cell<Uint8Array>('grass');
-  const regrow = z.cell<Int32Array>('regrow');
-  for (let c = 0, cells = z.cells; c < cells; c++) {
-    if (grass[c]) continue;
-    if (regrow[c] <= 0) {
-      grass[c] = 1;
-      regrow[c] = R;
-    } else regrow[c]--;
-  }
 }
 
 function actSpecies(
@@ -288,6 +278,11 @@ function actSpecies(
   const energy = z.f32('energy');
   const age = z.u32('age');
   const grass = C.grassOn ? z.cell<Uint8Array>('grass') : null;
+  const grassReady = z.cell<Int32Array>('grassReady');
+  const tick = ctx.tick;
+  const R = C.grass?.byBiome?.[g.biome] ?? C.grass?.regrowthTicks ?? 1;
+  // With the grass phase first, a cell due this tick has already grown when animals act.
+  const grassLag = C.grassFirst ? 1 : 0;
   const scalars = z.scalars;
   const ids = z.u32('id');
   const v: HuntViews = { kind: z.u8('kind'), type, flags, x, y, cellStart: z.cellStart, order: z.order, g };
@@ -392,9 +387,11 @@ function actSpecies(
     }
     // Eat.
     const cell = z.cellAt(x[i], y[i]);
-    if (s.grazes && grass && grass[cell]) {
+    // Grown if it never was eaten since it grew, or its regrowth came due at a grass phase already run.
+    if (s.grazes && grass && (grass[cell] || tick > grassReady[cell] - grassLag)) {
       energy[i] += s.grassGain;
       grass[cell] = 0;
+      grassReady[cell] = tick + R;
     }
     if (s.hunts) {
       const prey = findPrey(v, s, i, cell, rng);
