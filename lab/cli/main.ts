@@ -3,7 +3,7 @@ import { ScenarioError, loadScenario } from '../scenario/load.ts';
 import { benchEngine, benchScenario } from '../runner/bench.ts';
 import type { EngineBenchResult } from '../runner/bench.ts';
 import { runScenario } from '../runner/run.ts';
-import { progressView } from './progress.ts';
+import { progressView, sweepProgress } from './progress.ts';
 
 const int =
   (name: string, min = 0) =>
@@ -50,26 +50,53 @@ export function buildCli(): Command {
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
+    .option('--db <dir>', 'results directory (the run gets its own DuckDB file in <dir>/runs)', 'data')
+    .option('--no-record', 'record nothing')
     .option('--json', 'print one JSON object on the last line')
     .action(
       async (
         file: string,
-        opts: { ticks?: number; workers: number; seed?: number | string; set: string[]; json?: boolean },
+        opts: {
+          ticks?: number;
+          workers: number;
+          seed?: number | string;
+          set: string[];
+          json?: boolean;
+          db: string;
+          record: boolean;
+        },
       ) => {
         const scenario = await loadScenario(file, { overrides: opts.set });
         const ac = interruptSignal();
         const ticks = opts.ticks ?? scenario.ticks;
+        const seed = opts.seed ?? scenario.seed ?? 1;
+        const { openSink } = await import('../runner/sinks.ts');
+        const { runPrefix } = await import('../runner/sweep.ts');
+        const { nestParams } = await import('../runner/sweep-plan.ts');
+        const runId = runPrefix(scenario.name);
+        const flat = Object.fromEntries(
+          opts.set.map((s) => [s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1)]),
+        );
+        const sink = await openSink(opts.record ? { kind: 'duckdb', dir: opts.db } : { kind: 'none' }, {
+          runId,
+          scenario: scenario.name,
+          scenarioJson: { ...scenario, ticks },
+          params: { ...nestParams(flat), seed, ticks },
+          seed,
+        });
         const bar = progressView({ label: scenario.name, total: ticks });
         const summary = await runScenario({
           scenario,
           ticks,
-          seed: opts.seed,
+          seed,
           workers: opts.workers,
           signal: ac.signal,
+          sink,
           onProgress: (p) => bar.update(p.tick, p.agents),
         });
         bar.stop();
-        if (opts.json) console.log(JSON.stringify(summary));
+        const out = opts.record ? { runId, db: opts.db, ...summary } : summary;
+        if (opts.json) console.log(JSON.stringify(out));
         else {
           console.log(
             `${summary.scenario}: ${summary.status} after ${summary.ticks} ticks, ${summary.agents} agents, ${summary.workers} workers`,
@@ -78,6 +105,7 @@ export function buildCli(): Command {
             `tick ms p50 ${summary.tickMs.p50}  p95 ${summary.tickMs.p95}  p99 ${summary.tickMs.p99}; wall ${(summary.wallMs / 1000).toFixed(2)} s`,
           );
           console.log(`world hash ${summary.worldHash}`);
+          if (opts.record) console.log(`recorded as run ${runId} in ${opts.db}/runs/${runId}.duckdb`);
         }
       },
     );
@@ -97,6 +125,11 @@ export function buildCli(): Command {
     .option('--ticks <t>', 'measured ticks (after a warm-up)', int('--ticks', 1), 400)
     .option('--scenario <file>', 'time whole runs of a scenario instead (setup included)')
     .option('--runs <n>', 'with --scenario: runs to time (seeds 1…n)', int('--runs', 1), 20)
+    .option(
+      '--parallel <k[,k…]>',
+      'with --scenario: run the N runs as a sweep on k pool workers and compare wall times',
+      intList('--parallel', 1),
+    )
     .option('--json', 'print one JSON object per configuration, the last line the last one')
     .action(
       async (opts: {
@@ -107,7 +140,61 @@ export function buildCli(): Command {
         json?: boolean;
         scenario?: string;
         runs: number;
+        parallel?: number[];
       }) => {
+        if (opts.scenario && opts.parallel) {
+          const { readFile } = await import('node:fs/promises');
+          const { expandSweep, validateSweep } = await import('../runner/sweep-plan.ts');
+          const { runSweep } = await import('../runner/sweep.ts');
+          const text = await readFile(opts.scenario, 'utf8');
+          const jobs = expandSweep(
+            [],
+            Array.from({ length: opts.runs }, (_, i) => i + 1),
+          );
+          const [scenario] = validateSweep(text, opts.scenario, jobs.slice(0, 1));
+          const rows: Array<{ workers: number; wallMs: number; runsPerSec: number }> = [];
+          for (const workers of opts.parallel) {
+            const t0 = performance.now();
+            const res = await runSweep({
+              file: opts.scenario,
+              text,
+              jobs,
+              workers,
+              target: { kind: 'none' },
+              runPrefix: 'bench',
+            });
+            const wallMs = performance.now() - t0;
+            if (res.some((r) => !r.ok)) throw new Error('a benchmark run failed');
+            rows.push({
+              workers,
+              wallMs: Math.round(wallMs),
+              runsPerSec: Math.round((opts.runs / wallMs) * 1000 * 100) / 100,
+            });
+          }
+          const { parallelCeiling } = await import('../runner/calibrate.ts');
+          const last = rows.at(-1)!;
+          const ceiling =
+            last.workers > rows[0].workers ? await parallelCeiling(last.workers / rows[0].workers) : 1;
+          const out = {
+            scenario: scenario.name,
+            runs: opts.runs,
+            ticks: scenario.ticks,
+            sweep: rows,
+            speedup: Math.round((rows[0].wallMs / last.wallMs) * 100) / 100,
+            machineCeiling: Math.round(ceiling * 100) / 100,
+          };
+          if (opts.json) console.log(JSON.stringify(out));
+          else {
+            for (const r of rows)
+              console.log(
+                `${out.scenario}: ${out.runs} runs on ${r.workers} workers: ${(r.wallMs / 1000).toFixed(2)} s (${r.runsPerSec} runs/s)`,
+              );
+            console.log(
+              `speed-up ${last.workers} vs ${rows[0].workers} workers: ×${out.speedup} (this machine's ceiling for the same CPU-bound work on ${last.workers / rows[0].workers} threads right now: ×${out.machineCeiling})`,
+            );
+          }
+          return;
+        }
         if (opts.scenario) {
           const scenario = await loadScenario(opts.scenario);
           const r = await benchScenario({ scenario, runs: opts.runs, workers: opts.workers?.[0] ?? 0 });
@@ -138,6 +225,13 @@ export function buildCli(): Command {
           }
         if (!opts.json && results.length > 1) {
           const base = results[0];
+          const maxWorkers = Math.max(...results.map((r) => r.workers));
+          if (base.workers >= 1 && maxWorkers > base.workers) {
+            const { parallelCeiling } = await import('../runner/calibrate.ts');
+            console.log(
+              `this machine's ceiling for CPU-bound work on ${maxWorkers / base.workers} threads right now: ×${(await parallelCeiling(maxWorkers / base.workers)).toFixed(2)}`,
+            );
+          }
           for (const r of results.slice(1))
             console.log(
               `vs ${base.agents} agents/${base.workers} workers: ${r.agents} agents/${r.workers} workers → throughput ×${(r.agentStepsPerSec / base.agentStepsPerSec).toFixed(2)}, cost per agent-step ×${(r.nsPerAgentStep / base.nsPerAgentStep).toFixed(2)}`,
@@ -145,6 +239,206 @@ export function buildCli(): Command {
         }
       },
     );
+
+  program
+    .command('sweep')
+    .description('Run a scenario over a grid of parameter values × seeds, in parallel on a worker pool')
+    .argument('<scenario>', 'scenario YAML file')
+    .option(
+      '--grid <path=v1,v2,…>',
+      'a parameter axis (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--seeds <a..b|list>', 'replicate seeds', '1..4')
+    .option('--workers <k>', 'runs in parallel', int('--workers', 1), 2)
+    .option(
+      '--set <path=value>',
+      'override for every run (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--db <dir>', 'results directory (one DuckDB file per run)', 'data')
+    .option('--no-record', 'record nothing (for timing)')
+    .option('--json', 'print one JSON object on the last line')
+    .action(
+      async (
+        file: string,
+        opts: {
+          grid: string[];
+          seeds: string;
+          workers: number;
+          set: string[];
+          db: string;
+          record: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const { readFile } = await import('node:fs/promises');
+        const { expandSweep, parseGrid, parseSeeds, validateSweep } = await import('../runner/sweep-plan.ts');
+        const { runPrefix, runSweep } = await import('../runner/sweep.ts');
+        let text: string;
+        try {
+          text = await readFile(file, 'utf8');
+        } catch (err) {
+          throw new ScenarioError([
+            {
+              file,
+              line: 0,
+              column: 0,
+              path: '',
+              message: `cannot read: ${(err as NodeJS.ErrnoException).code}`,
+            },
+          ]);
+        }
+        const jobs = expandSweep(opts.grid.map(parseGrid), parseSeeds(opts.seeds), opts.set);
+        const scenarios = validateSweep(text, file, jobs);
+        const prefix = runPrefix(scenarios[0].name);
+        const ac = interruptSignal();
+        const bars = sweepProgress(jobs.length, opts.json);
+        const t0 = performance.now();
+        const results = await runSweep({
+          file,
+          text,
+          jobs,
+          workers: opts.workers,
+          target: opts.record ? { kind: 'duckdb', dir: opts.db } : { kind: 'none' },
+          runPrefix: prefix,
+          signal: ac.signal,
+          onJobStart: (job, runId) =>
+            bars.start(
+              job.index,
+              `${runId} ${Object.entries(job.params)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ')} seed=${job.seed}`,
+            ),
+          onJobProgress: (job, p) => bars.update(job.index, p.tick, p.ticks, p.agents),
+          onJobEnd: (job, r) => bars.end(job.index, r.ok ? r.summary.status : `failed: ${r.error}`),
+        });
+        bars.stop();
+        const wallMs = performance.now() - t0;
+        const failed = results.filter((r) => !r.ok).length;
+        const summary = {
+          scenario: scenarios[0].name,
+          runs: results.length,
+          planned: jobs.length,
+          failed,
+          workers: opts.workers,
+          wallMs: Math.round(wallMs),
+          runIds: results.map((r) => (r.ok ? r.summary.runId : r.runId)),
+          db: opts.record ? opts.db : null,
+        };
+        if (opts.json) console.log(JSON.stringify(summary));
+        else
+          console.log(
+            `${summary.scenario}: ${summary.runs}/${summary.planned} runs (${failed} failed) on ${opts.workers} workers in ${(wallMs / 1000).toFixed(2)} s` +
+              (opts.record ? `; results in ${opts.db}/runs (run ids ${prefix}-000…)` : ''),
+          );
+        if (failed > 0) process.exitCode = 1;
+      },
+    );
+
+  program
+    .command('query')
+    .description(
+      'Run a read-only SQL query over the recorded results (tables: runs, metrics, genes, events, ticks, hashes)',
+    )
+    .argument('<db>', 'results directory (as given to --db)')
+    .argument('<sql>', 'one SELECT statement')
+    .option('--timeout <ms>', 'interrupt the query after this long', int('--timeout', 1), 10000)
+    .option('--max-rows <n>', 'rows to print at most', int('--max-rows', 1), 1000)
+    .option('--json', 'print {columns, rows} as JSON')
+    .action(async (db: string, sql: string, opts: { timeout: number; maxRows: number; json?: boolean }) => {
+      const { ResultsCatalog } = await import('../results/catalog.ts');
+      const cat = await ResultsCatalog.open(db);
+      try {
+        const r = await cat.query(sql, { timeoutMs: opts.timeout, maxRows: opts.maxRows });
+        if (opts.json)
+          console.log(JSON.stringify({ columns: r.columns, rows: r.rows, truncated: r.truncated }));
+        else {
+          console.table(r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, row[i]]))));
+          console.log(
+            `${r.rows.length} row(s)${r.truncated ? ' (truncated: --max-rows)' : ''} in ${r.ms.toFixed(1)} ms`,
+          );
+        }
+      } finally {
+        cat.close();
+      }
+    });
+
+  program
+    .command('export')
+    .description('Export a recorded run’s table, or a query’s result, to Parquet or CSV')
+    .argument('[run_id]', 'the run to export (omit with --query)')
+    .requiredOption('--out <file>', 'output file')
+    .option('--format <fmt>', 'parquet or csv', 'parquet')
+    .option(
+      '--table <name>',
+      'which table of the run: metrics, genes, events, ticks, hashes, runs',
+      'metrics',
+    )
+    .option('--query <sql>', 'export this SELECT instead of a run table')
+    .option('--db <dir>', 'results directory', 'data')
+    .action(
+      async (
+        runId: string | undefined,
+        opts: { out: string; format: string; table: string; query?: string; db: string },
+      ) => {
+        const { ResultsCatalog } = await import('../results/catalog.ts');
+        const { RESULT_TABLES } = await import('../results/schema.ts');
+        if (opts.format !== 'parquet' && opts.format !== 'csv')
+          throw new InvalidArgumentError(`--format must be parquet or csv, got '${opts.format}'`);
+        if (!opts.query && !runId) throw new InvalidArgumentError('give a run id, or --query');
+        if (!opts.query && !(RESULT_TABLES as readonly string[]).includes(opts.table))
+          throw new InvalidArgumentError(`--table must be one of ${RESULT_TABLES.join(', ')}`);
+        const cat = await ResultsCatalog.open(opts.db);
+        try {
+          const sql =
+            opts.query ?? `SELECT * FROM ${opts.table} WHERE run_id = '${(runId ?? '').replace(/'/g, "''")}'`;
+          const { rows } = await cat.exportQuery(sql, opts.out, opts.format);
+          console.log(`wrote ${rows} row(s) to ${opts.out} (${opts.format})`);
+        } finally {
+          cat.close();
+        }
+      },
+    );
+
+  program
+    .command('replay')
+    .description('Re-run a recorded run exactly and verify every recorded world hash')
+    .argument('<run_id>', 'the run to replay')
+    .option('--db <dir>', 'results directory', 'data')
+    .option('--json', 'print the report as JSON')
+    .action(async (runId: string, opts: { db: string; json?: boolean }) => {
+      const { replayRun } = await import('../results/replay.ts');
+      const r = await replayRun(opts.db, runId);
+      if (opts.json) console.log(JSON.stringify(r));
+      else if (r.ok)
+        console.log(`replay of ${runId}: ${r.checked} recorded hashes over ${r.ticks} ticks all match`);
+      else {
+        console.log(`replay of ${runId}: ${r.mismatches.length} of ${r.checked} hashes differ`);
+        for (const m of r.mismatches.slice(0, 10))
+          console.log(`  tick ${m.tick}: recorded ${m.recorded}, replayed ${m.replayed}`);
+      }
+      if (!r.ok) process.exitCode = 1;
+    });
+
+  program
+    .command('runs')
+    .description('List recorded runs')
+    .option('--db <dir>', 'results directory', 'data')
+    .action(async (opts: { db: string }) => {
+      const { ResultsCatalog } = await import('../results/catalog.ts');
+      const cat = await ResultsCatalog.open(opts.db);
+      try {
+        const r = await cat.query(
+          'SELECT run_id, scenario, seed, status, started_at, finished_at, params FROM runs ORDER BY run_id',
+        );
+        console.table(r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, row[i]]))));
+      } finally {
+        cat.close();
+      }
+    });
 
   program
     .command('start')
@@ -189,6 +483,14 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof ScenarioError) {
       process.stderr.write(`${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (
+      err instanceof Error &&
+      (err.name === 'QueryError' || err.name === 'InvalidArgumentError' || /^no run '/.test(err.message))
+    ) {
+      process.stderr.write(`error: ${err.message}\n`);
       process.exitCode = 2;
       return;
     }

@@ -56,3 +56,70 @@ export function progressView(o: ProgressOptions): ProgressView {
     stop() {},
   };
 }
+
+/** Progress of a sweep: one line per running job on a terminal, a line per finished job otherwise. */
+export interface SweepProgressView {
+  start(job: number, label: string): void;
+  update(job: number, tick: number, ticks: number, agents: number): void;
+  end(job: number, status: string): void;
+  stop(): void;
+}
+
+/** A sweep progress view over `total` jobs (silent when `quiet`). */
+export function sweepProgress(
+  total: number,
+  quiet = false,
+  stream: NodeJS.WriteStream = process.stderr,
+): SweepProgressView {
+  let done = 0;
+  const labels = new Map<number, string>();
+  if (quiet) return { start() {}, update() {}, end() {}, stop() {} };
+  if (!stream.isTTY) {
+    return {
+      start: (job, label) => void labels.set(job, label),
+      update() {},
+      end(job, status) {
+        done++;
+        stream.write(`[${done}/${total}] ${labels.get(job) ?? job}: ${status}\n`);
+      },
+      stop() {},
+    };
+  }
+  const multi = new cliProgress.MultiBar(
+    {
+      stream,
+      format: '{label} {bar} {value}/{total} ticks | {agents} agents',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const overall = multi.create(
+    total,
+    0,
+    { label: 'sweep', agents: '-' },
+    { format: 'sweep {bar} {value}/{total} runs' },
+  );
+  const bars = new Map<number, cliProgress.SingleBar>();
+  return {
+    start(job, label) {
+      bars.set(job, multi.create(1, 0, { label, agents: 0 }));
+    },
+    update(job, tick, ticks, agents) {
+      const b = bars.get(job);
+      if (!b) return;
+      b.setTotal(ticks);
+      b.update(tick, { agents });
+    },
+    end(job, status) {
+      const b = bars.get(job);
+      if (b) {
+        multi.remove(b);
+        bars.delete(job);
+      }
+      overall.increment();
+      if (!status.startsWith('finished')) multi.log(`job ${job}: ${status}\n`);
+    },
+    stop: () => multi.stop(),
+  };
+}

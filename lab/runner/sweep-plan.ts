@@ -37,18 +37,28 @@ export function parseSeeds(raw: string): number[] {
     return Array.from({ length: b - a + 1 }, (_, i) => a + i);
   }
   const list = raw.split(',').map((s) => Number(s.trim()));
-  if (list.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`--seeds expects a..b or a list of integers; got '${raw}'`);
+  if (list.some((n) => !Number.isInteger(n) || n < 0))
+    throw new Error(`--seeds expects a..b or a list of integers; got '${raw}'`);
   return list;
 }
 
 /** The cartesian product of the axes, times the seeds: parameters vary slowest, seeds fastest. */
-export function expandSweep(axes: readonly SweepAxis[], seeds: readonly number[], base: readonly string[] = []): SweepJob[] {
+export function expandSweep(
+  axes: readonly SweepAxis[],
+  seeds: readonly number[],
+  base: readonly string[] = [],
+): SweepJob[] {
   let combos: Array<Record<string, string>> = [{}];
   for (const axis of axes) combos = combos.flatMap((c) => axis.values.map((v) => ({ ...c, [axis.path]: v })));
   const jobs: SweepJob[] = [];
   for (const params of combos)
     for (const seed of seeds)
-      jobs.push({ index: jobs.length, overrides: [...base, ...Object.entries(params).map(([p, v]) => `${p}=${v}`)], params, seed });
+      jobs.push({
+        index: jobs.length,
+        overrides: [...base, ...Object.entries(params).map(([p, v]) => `${p}=${v}`)],
+        params,
+        seed,
+      });
   return jobs;
 }
 
@@ -64,9 +74,24 @@ export function validateSweep(text: string, file: string, jobs: readonly SweepJo
       out.push(parseScenario(text, { file, overrides: job.overrides }));
     } catch (err) {
       if (!(err instanceof ScenarioError)) throw err;
-      for (const i of err.issues) if (!issues.some((j) => j.path === i.path && j.file === i.file)) issues.push(i);
+      for (const i of err.issues)
+        if (!issues.some((j) => j.path === i.path && j.file === i.file)) issues.push(i);
     }
   }
   if (issues.length) throw new ScenarioError(issues);
+  return out;
+}
+
+/** Nests `{'species.wolf.caps.hard': '6'}` into `{species: {wolf: {caps: {hard: 6}}}}`, values read as YAML scalars. */
+export function nestParams(flat: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [path, raw] of Object.entries(flat)) {
+    const keys = path.split('.');
+    let node = out;
+    for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
+    const n = Number(raw);
+    node[keys.at(-1)!] =
+      raw.trim() !== '' && Number.isFinite(n) ? n : raw === 'true' ? true : raw === 'false' ? false : raw;
+  }
   return out;
 }

@@ -1,0 +1,93 @@
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { RunSummary } from './run.ts';
+import type { SinkTarget } from './sinks.ts';
+import type { SweepJob } from './sweep-plan.ts';
+import type { SweepProgressMessage, SweepTask } from './sweep-worker.ts';
+
+/** Options for running a sweep's jobs in parallel on a worker pool. */
+export interface SweepRunOptions {
+  file: string;
+  text: string;
+  jobs: SweepJob[];
+  workers: number;
+  target: SinkTarget;
+  /** Prefix of run ids (`<prefix>-<job index>`). */
+  runPrefix: string;
+  hashEveryTicks?: number;
+  signal?: AbortSignal;
+  onJobStart?: (job: SweepJob, runId: string) => void;
+  onJobProgress?: (job: SweepJob, p: SweepProgressMessage) => void;
+  onJobEnd?: (job: SweepJob, result: JobResult) => void;
+}
+
+/** How one job ended. */
+export type JobResult =
+  { ok: true; summary: RunSummary & { runId: string } } | { ok: false; runId: string; error: string };
+
+/** A unique, sortable run-id prefix from the scenario name and the wall clock (not simulation time). */
+export function runPrefix(scenarioName: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  return `${scenarioName}-${stamp}-${Math.floor(now.getMilliseconds()).toString().padStart(3, '0')}`;
+}
+
+/**
+ * Runs every job, at most `workers` at a time, each a whole deterministic run on a pool thread writing
+ * its own results. On abort, no new job starts and running jobs stop after their current tick (they keep
+ * what they recorded, marked stopped).
+ */
+export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
+  const pool = new Piscina({
+    filename: new URL('./sweep-worker.mjs', import.meta.url).href,
+    minThreads: o.workers,
+    maxThreads: o.workers,
+    idleTimeout: 1000,
+  });
+  const results: JobResult[] = new Array(o.jobs.length);
+  const running = new Set<MessageChannel['port1']>();
+  const onAbort = (): void => {
+    for (const port of running) port.postMessage('stop');
+  };
+  o.signal?.addEventListener('abort', onAbort);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < o.jobs.length && !o.signal?.aborted) {
+      const job = o.jobs[next++];
+      const runId = `${o.runPrefix}-${String(job.index).padStart(3, '0')}`;
+      const { port1, port2 } = new MessageChannel();
+      running.add(port1);
+      port1.on('message', (m: SweepProgressMessage) => o.onJobProgress?.(job, m));
+      o.onJobStart?.(job, runId);
+      const task: SweepTask = {
+        file: o.file,
+        text: o.text,
+        overrides: job.overrides,
+        params: job.params,
+        seed: job.seed,
+        runId,
+        target: o.target,
+        port: port2 as unknown as SweepTask['port'],
+        hashEveryTicks: o.hashEveryTicks,
+      };
+      try {
+        const summary = (await pool.run(task, { transferList: [port2] as never })) as RunSummary & {
+          runId: string;
+        };
+        results[job.index] = { ok: true, summary };
+      } catch (err) {
+        results[job.index] = { ok: false, runId, error: err instanceof Error ? err.message : String(err) };
+      } finally {
+        running.delete(port1);
+        port1.close();
+      }
+      o.onJobEnd?.(job, results[job.index]);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, o.workers) }, lane));
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    await pool.destroy();
+  }
+  return results.filter(Boolean);
+}
