@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
@@ -56,37 +57,61 @@ export class RunWriter implements RunSink {
     this.maxRows = o.maxBufferedRows ?? 200_000;
   }
 
-  /** Creates the run's file with its schema and its `run` row (status running). */
+  /**
+   * A writer for a run. The file is created at the first flush (within `flushMs` of the start, or at the
+   * end of a shorter run), so a short run costs one open of the file in all.
+   */
   static async open(dir: string, meta: RunMeta, o: RunWriterOptions = {}): Promise<RunWriter> {
     mkdirSync(join(dir, 'runs'), { recursive: true });
-    const w = new RunWriter(runFilePath(dir, meta.runId), meta, o);
-    await w.withConnection(async (con) => {
-      await con.run(RUN_FILE_DDL);
-      await con.run('DELETE FROM run');
-      await con.run(
-        `INSERT INTO run VALUES ($1, $2, $3::JSON, $4, $5::JSON, now()::TIMESTAMP, NULL, 'running', NULL, NULL)`,
-        [
-          meta.runId,
-          meta.scenario,
-          JSON.stringify(meta.params),
-          String(meta.seed),
-          JSON.stringify(meta.scenarioJson),
-        ],
-      );
-    });
-    return w;
+    return new RunWriter(runFilePath(dir, meta.runId), meta, o);
   }
 
-  private async withConnection<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
-    const inst = await openWithRetry(this.path);
-    const con = await inst.connect();
-    try {
-      return await fn(con);
-    } finally {
-      con.closeSync();
-      inst.closeSync();
-    }
+  private created = false;
+  private readonly startedAt = new Date().toISOString();
+
+  // Schema and the run row (status running), once, in the same open as the first rows.
+  private async create(con: DuckDBConnection): Promise<void> {
+    if (this.created) return;
+    const m = this.meta;
+    await con.run('DELETE FROM run');
+    await con.run(
+      `INSERT INTO run VALUES ($1, $2, $3::JSON, $4, $5::JSON, $6::TIMESTAMP, NULL, 'running', NULL, NULL)`,
+      [
+        m.runId,
+        m.scenario,
+        JSON.stringify(m.params),
+        String(m.seed),
+        JSON.stringify(m.scenarioJson),
+        this.startedAt.replace('T', ' ').replace('Z', ''),
+      ],
+    );
+    this.created = true;
   }
+
+  // Runs `fn` with the run file attached to this thread's host database, then detaches it, so the file
+  // is free for readers between flushes. Attaching costs ~1 ms where opening a database costs ~10.
+  private withConnection<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+    return withHost(async (con) => {
+      if (!this.created && !existsSync(this.path)) copyFileSync(await templateFile(con), this.path);
+      await attachWithRetry(con, this.path, this.alias);
+      try {
+        await con.run(`USE ${this.alias}`);
+        // One transaction per flush: one commit (and one sync of the log) instead of one per table.
+        await con.run('BEGIN TRANSACTION');
+        const out = await fn(con);
+        await con.run('COMMIT');
+        return out;
+      } catch (err) {
+        await con.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        await con.run('USE memory');
+        await con.run(`DETACH ${this.alias}`);
+      }
+    });
+  }
+
+  private readonly alias = `w${++writerCount}`;
 
   /** Buffers a tick's metrics, allele frequencies, events and figures. */
   tick(report: TickReport, f: TickFigures): Promise<void> | void {
@@ -142,8 +167,19 @@ export class RunWriter implements RunSink {
   /** Appends everything buffered, in one open/append/close of the file. */
   async flush(): Promise<void> {
     this.lastFlush = performance.now();
-    if (this.buffered() === 0 && this.hashes.length === 0 && this.newMetricSeries.length === 0) return;
-    await this.withConnection(async (con) => {
+    if (
+      this.created &&
+      this.buffered() === 0 &&
+      this.hashes.length === 0 &&
+      this.newMetricSeries.length === 0
+    )
+      return;
+    await this.withConnection((con) => this.appendBuffered(con));
+  }
+
+  private async appendBuffered(con: DuckDBConnection): Promise<void> {
+    {
+      await this.create(con);
       await appendRows(con, 'metric_series', this.newMetricSeries, (a, [s, sp, key]) => {
         a.appendUSmallInt(s);
         a.appendVarchar(sp);
@@ -175,7 +211,7 @@ export class RunWriter implements RunSink {
         a.appendInteger(tick);
         a.appendVarchar(h);
       });
-    });
+    }
     this.newMetricSeries = [];
     this.newGeneSeries = [];
     this.mTick = [];
@@ -197,8 +233,8 @@ export class RunWriter implements RunSink {
     worldHash: string | null,
     error?: string,
   ): Promise<void> {
-    await this.flush();
     await this.withConnection(async (con) => {
+      await this.appendBuffered(con);
       await con.run(
         `UPDATE run SET status = ${sqlString(status)}, finished_at = now()::TIMESTAMP, world_hash = $1, error = $2`,
         [worldHash, error ?? null],
@@ -235,7 +271,7 @@ async function appendColumns(
   value: number[],
 ): Promise<void> {
   if (tick.length === 0) return;
-  const a = await con.createAppender(table);
+  const a = await con.createAppender(table, 'main', currentCatalog);
   try {
     for (let i = 0, n = tick.length; i < n; i++) {
       a.appendInteger(tick[i]);
@@ -250,14 +286,45 @@ async function appendColumns(
   }
 }
 
-/** Opens a run file for writing, waiting briefly while a reader holds it. */
-async function openWithRetry(path: string): Promise<DuckDBInstance> {
+let writerCount = 0;
+// The catalog appenders write into: the run file attached for the current flush.
+let currentCatalog: string | null = null;
+
+// One in-memory host database per thread; flushes of different runs on this thread take turns on it.
+let host: Promise<{ inst: DuckDBInstance; con: DuckDBConnection }> | null = null;
+let queue: Promise<unknown> = Promise.resolve();
+async function withHost<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+  host ??= DuckDBInstance.create(':memory:', DUCKDB_OPTIONS).then(async (inst) => ({
+    inst,
+    con: await inst.connect(),
+  }));
+  const { con } = await host;
+  const turn = queue.then(() => fn(con));
+  queue = turn.catch(() => undefined);
+  return turn;
+}
+
+let template: string | null = null;
+// An empty run file with the schema, made once per thread and copied for each new run.
+async function templateFile(con: DuckDBConnection): Promise<string> {
+  if (template && existsSync(template)) return template;
+  const dir = mkdtempSync(join(tmpdir(), 'arcane-run-template-'));
+  const path = join(dir, 'template.duckdb');
+  await con.run(`ATTACH '${path}' AS tpl; USE tpl; ${RUN_FILE_DDL} USE memory; DETACH tpl;`);
+  template = path;
+  return path;
+}
+
+// A reader holds the file for a moment while it attaches: wait and try again.
+async function attachWithRetry(con: DuckDBConnection, path: string, alias: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await DuckDBInstance.create(path, DUCKDB_OPTIONS);
+      await con.run(`ATTACH '${path.replace(/'/g, "''")}' AS ${alias}`);
+      currentCatalog = alias;
+      return;
     } catch (err) {
-      if (attempt >= 100 || !/lock/i.test(String((err as Error).message))) throw err;
-      await new Promise((r) => setTimeout(r, 20 + attempt * 5));
+      if (attempt >= 200 || !/lock/i.test(String((err as Error).message))) throw err;
+      await new Promise((r) => setTimeout(r, 10 + attempt));
     }
   }
 }

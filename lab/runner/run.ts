@@ -31,7 +31,7 @@ export interface RunOptions {
   onTick?: (report: TickReport, world: World) => void | Promise<void>;
   /** Where results go (DuckDB); nothing is recorded without one. */
   sink?: RunSink;
-  /** Record the world hash every N ticks (and at the first and last tick). Default 10. */
+  /** Record the world hash every N ticks (and at the first and last tick). Default: max(10, ticks / 25). */
   hashEveryTicks?: number;
 }
 
@@ -55,7 +55,8 @@ export async function runScenario(o: RunOptions): Promise<RunSummary> {
   const world = await World.create(scenarioToWorldOptions(o.scenario, { workers: o.workers ?? 0, seed }));
   const t0 = performance.now();
   const sink = o.sink;
-  const every = Math.max(1, o.hashEveryTicks ?? 10);
+  // About 25 hashes per run by default: enough for replay to locate a divergence, cheap for big worlds.
+  const every = Math.max(1, o.hashEveryTicks ?? Math.max(10, Math.ceil(ticks / 25)));
   let lastHash: string | null = null;
   let lastHashTick = -1;
   try {
