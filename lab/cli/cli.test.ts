@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -70,8 +73,10 @@ describe('arcane CLI', () => {
   });
 
   it('rejects a broken scenario with file:line:column and exit status 2, starting nothing', async () => {
-    const r = await arcane(['run', 'scenarios/demo.yaml', '--set', 'world.cellM=-1', '--json']);
+    const db = join(tmpdir(), `arcane-bad-${process.pid}`);
+    const r = await arcane(['run', 'scenarios/demo.yaml', '--set', 'world.cellM=-1', '--db', db, '--json']);
     expect(r.code).toBe(2);
+    expect(existsSync(db)).toBe(false);
     expect(r.stderr).toMatch(/--set world.cellM=-1:0:0: world.cellM: must be > 0/);
     expect(r.stdout).toBe('');
   });
