@@ -441,6 +441,40 @@ export function buildCli(): Command {
     });
 
   program
+    .command('notebook')
+    .description('Notebooks: Markdown with SQL cells over the recorded results')
+    .command('render')
+    .description('Render a notebook to a self-contained HTML report')
+    .argument('<notebook>', 'notebook file, e.g. notebooks/population-dynamics.md')
+    .requiredOption('--out <file>', 'HTML file to write')
+    .option('--db <dir>', 'results directory', 'data')
+    .option(
+      '--param <name=value>',
+      'notebook parameter (repeatable), e.g. run_id=…',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .action(async (file: string, opts: { out: string; db: string; param: string[] }) => {
+      const { readFile, writeFile } = await import('node:fs/promises');
+      const { notebookHtml, parseNotebook, runNotebook } = await import('../notebook/notebook.ts');
+      const { ResultsCatalog } = await import('../results/catalog.ts');
+      const nb = parseNotebook(await readFile(file, 'utf8'));
+      const params = Object.fromEntries(
+        opts.param.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+      );
+      const cat = await ResultsCatalog.open(opts.db);
+      try {
+        const rendered = await runNotebook(nb, cat, params);
+        await writeFile(opts.out, notebookHtml(rendered));
+        const errors = rendered.cells.filter((c) => c.kind === 'sql' && c.error);
+        console.log(`wrote ${opts.out}: ${rendered.cells.length} cells, ${errors.length} with errors`);
+        for (const c of errors) if (c.kind === 'sql') console.log(`  error: ${c.error}`);
+      } finally {
+        cat.close();
+      }
+    });
+
+  program
     .command('start')
     .description(
       'Start Arcane Realms on embedded defaults (for now: the demo scenario in real time with live progress)',
