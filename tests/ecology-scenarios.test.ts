@@ -124,3 +124,55 @@ describe('population caps', () => {
     }
   });
 });
+
+describe('meadow-genetics determinism', () => {
+  it('world hash is identical with 1, 2 and 4 workers (and inline) with breeding and migration on', async () => {
+    const text = await import('node:fs/promises').then((fs) =>
+      fs.readFile('scenarios/meadow-genetics.yaml', 'utf8'),
+    );
+    const s = parseScenario(text, {
+      file: 'meadow-genetics.yaml',
+      overrides: [
+        'species.deer.count=1600',
+        'species.boar.count=800',
+        'species.wolf.count=120',
+        'ecology.breedingIntervalS.min=0.2',
+        'ecology.breedingIntervalS.max=0.6',
+        'species.deer.reproduction.adultAgeS=0',
+        'species.boar.reproduction.adultAgeS=0',
+        'ecology.metricsEveryTicks=5',
+      ],
+    });
+    const trace = async (
+      workers: number,
+    ): Promise<{ hashes: string[]; births: number; migrated: number }> => {
+      const w = await World.create(scenarioToWorldOptions(s, { seed: 5, workers }));
+      const hashes: string[] = [];
+      let births = 0;
+      const home = new Map<number, number>();
+      for (const z of w.zones) for (const id of z.u32('id').subarray(0, z.count)) home.set(id, z.geometry.id);
+      try {
+        for (let t = 0; t < 50; t++) {
+          const r = await w.step();
+          births += r.metrics.filter((m) => m.key === 'births').reduce((a, m) => a + m.value, 0);
+          hashes.push(w.hash());
+        }
+        let migrated = 0;
+        for (const z of w.zones)
+          for (const id of z.u32('id').subarray(0, z.count))
+            if (home.has(id) && home.get(id) !== z.geometry.id) migrated++;
+        return { hashes, births, migrated };
+      } finally {
+        await w.close();
+      }
+    };
+    const base = await trace(0);
+    expect(base.births).toBeGreaterThan(50);
+    expect(base.migrated).toBeGreaterThan(10);
+    for (const workers of [1, 2, 4]) {
+      const other = await trace(workers);
+      for (let t = 0; t < base.hashes.length; t++)
+        expect(other.hashes[t], `seed 5, ${workers} workers, tick ${t + 1}`).toBe(base.hashes[t]);
+    }
+  });
+});

@@ -6,7 +6,15 @@ import type { FieldSpec } from '../../engine/zone/layout.ts';
 import type { ZoneViews } from '../../engine/zone/zone.ts';
 import type { StepContext, SystemDef } from '../../engine/world/system.ts';
 import { zoneAt } from '../../engine/world/system.ts';
+import { compileGenome, initGenome, breed } from '../genetics/genome.ts';
+import type { GenomeLayout } from '../genetics/genome.ts';
+import { populationStats } from '../genetics/stats.ts';
+import { compileTraits, KNOWN_TRAITS } from '../genetics/traits.ts';
+import type { TraitProgram } from '../genetics/traits.ts';
 import type { EcologySettings, GrassDef, SpeciesDef } from './schema.ts';
+
+/** Metric keys `allele.<locus>.<allele>` carry allele frequencies (the lab files them under genes). */
+export const ALLELE_PREFIX = 'allele.';
 
 /** Params of the ecology system: the scenario's species, grass and ecology sections. */
 export interface EcologyParams {
@@ -36,6 +44,7 @@ interface CompiledSpecies {
   metabolism: number;
   starveBelow: number;
   energyMax: number;
+  huntBelow: number;
   grassGain: number;
   preyGain: number;
   preyEfficiency: number;
@@ -49,6 +58,13 @@ interface CompiledSpecies {
   cellHard: number;
   zoneHard: number;
   scalar: { births: number; deaths: Record<(typeof DEATH_CAUSES)[number], number> };
+  layout: GenomeLayout;
+  program: TraitProgram;
+  /** Index of each known trait in the species' trait row, or -1. */
+  trait: Record<(typeof KNOWN_TRAITS)[number], number>;
+  sexual: boolean;
+  cooldownTicks: number;
+  adultTicks: number;
 }
 
 interface Compiled {
@@ -58,9 +74,41 @@ interface Compiled {
   grassFirst: boolean;
   metricsEvery: number;
   grass: GrassDef | undefined;
+  genomeWidth: number;
+  traitWidth: number;
+  sexual: CompiledSpecies[];
+  breedMinTicks: number;
+  breedMaxTicks: number;
+  cellTotalSoft: number;
+  cellTotalHard: number;
 }
 
 const cache = new WeakMap<object, Compiled>();
+
+/** A species' compiled genome and trait formulas (errors carry their path in the scenario). */
+export function genetics(
+  def: SpeciesDef,
+  index: number,
+): Pick<CompiledSpecies, 'layout' | 'program' | 'trait'> {
+  const layout = compileGenome(def.genome, ['species', index, 'genome']);
+  const program = compileTraits({ base: def.base, traits: def.traits }, layout, ['species', index]);
+  const trait = Object.fromEntries(
+    KNOWN_TRAITS.map((t) => [t, program.names.indexOf(t)]),
+  ) as CompiledSpecies['trait'];
+  return { layout, program, trait };
+}
+
+// Genome lanes and trait values per creature: the widest species sets the field widths.
+function widths(p: EcologyParams): { genomeWidth: number; traitWidth: number } {
+  let genomeWidth = 0;
+  let traitWidth = 0;
+  p.species.forEach((def, i) => {
+    const g = genetics(def, i);
+    genomeWidth = Math.max(genomeWidth, 2 * g.layout.loci);
+    traitWidth = Math.max(traitWidth, g.program.names.length);
+  });
+  return { genomeWidth, traitWidth };
+}
 
 /** Scalar names for a species' counters. */
 export const speciesScalar = (name: string, key: string): string => `eco.${name}.${key}`;
@@ -86,6 +134,9 @@ function compile(p: EcologyParams, z: ZoneViews, tickRate: number): Compiled {
       metabolism: def.energy.metabolism,
       starveBelow: def.energy.starveBelow ?? 0,
       energyMax: def.energy.max ?? Number.POSITIVE_INFINITY,
+      huntBelow:
+        def.energy.huntBelow ??
+        (def.energy.max !== undefined ? 0.7 * def.energy.max : Number.POSITIVE_INFINITY),
       grassGain: def.energy.grassGain ?? 0,
       preyGain: def.energy.preyGain ?? 0,
       preyEfficiency: def.energy.preyEfficiency ?? 0,
@@ -98,6 +149,10 @@ function compile(p: EcologyParams, z: ZoneViews, tickRate: number): Compiled {
       cellSoft: def.caps?.cellSoft ?? Number.POSITIVE_INFINITY,
       cellHard: def.caps?.cellHard ?? Number.POSITIVE_INFINITY,
       zoneHard: def.caps?.zoneHard ?? Number.POSITIVE_INFINITY,
+      ...genetics(def, index),
+      sexual: def.reproduction.mode === 'sexual',
+      cooldownTicks: Math.ceil((def.reproduction.cooldownS ?? 0) * tickRate),
+      adultTicks: Math.ceil((def.reproduction.adultAgeS ?? 0) * tickRate),
       scalar: {
         births: z.scalar(speciesScalar(def.name, 'births')),
         deaths: Object.fromEntries(
@@ -114,6 +169,12 @@ function compile(p: EcologyParams, z: ZoneViews, tickRate: number): Compiled {
     grassFirst: p.settings?.grassPhase === 'first',
     metricsEvery: p.settings?.metricsEveryTicks ?? 10,
     grass: p.grass,
+    ...widths(p),
+    sexual: species.filter((s) => s.sexual),
+    breedMinTicks: Math.max(1, Math.round((p.settings?.breedingIntervalS?.min ?? 5) * tickRate)),
+    breedMaxTicks: Math.max(1, Math.round((p.settings?.breedingIntervalS?.max ?? 15) * tickRate)),
+    cellTotalSoft: p.settings?.caps?.cellTotalSoft ?? Number.POSITIVE_INFINITY,
+    cellTotalHard: p.settings?.caps?.cellTotalHard ?? Number.POSITIVE_INFINITY,
   };
   cache.set(p, compiled);
   return compiled;
@@ -167,7 +228,18 @@ export const ecologySystem: SystemDef<EcologyParams> = {
       scalars.push(speciesScalar(s.name, 'births'));
       for (const c of DEATH_CAUSES) scalars.push(speciesScalar(s.name, `deaths.${c}`));
     }
-    return { scalars, fields: [] as FieldSpec[] };
+    const { genomeWidth, traitWidth } = widths(p);
+    const sexual = p.species.some((s) => s.reproduction.mode === 'sexual');
+    const temperament = p.species.some(
+      (s) => s.traits && ('aggroRadius' in s.traits || 'hostility' in s.traits),
+    );
+    const fields: FieldSpec[] = [];
+    if (sexual) fields.push({ name: 'breedTick', type: 'u32' });
+    // Read by the enemy FSM: hostile creatures attack (temperament traits).
+    if (temperament) fields.push({ name: 'aggroM', type: 'f32' }, { name: 'hostility', type: 'f32' });
+    if (genomeWidth > 0) fields.push({ name: 'genome', type: 'f32', width: genomeWidth });
+    if (traitWidth > 0) fields.push({ name: 'traits', type: 'f32', width: traitWidth });
+    return { scalars, fields, cellFields: sexual ? [{ name: 'nextBreed', type: 'i32' }] : [] };
   },
   init(ctx, p) {
     const z = ctx.zone;
@@ -206,7 +278,15 @@ export const ecologySystem: SystemDef<EcologyParams> = {
         }
         energy[i] = drawInitial(s.def.energy.initial, rng);
         hp[i] = s.def.hp ?? 10;
+        if (C.genomeWidth > 0) initGenome(s.layout, z.f32('genome'), i * C.genomeWidth, rng);
+        express(z, C, s, i, rng);
       }
+    }
+    if (C.sexual.length > 0) {
+      const next = z.cell<Int32Array>('nextBreed');
+      const brng = ctx.rng('init:breeding');
+      for (let c = 0; c < z.cells; c++)
+        next[c] = C.breedMinTicks + Math.floor(brng() * (C.breedMaxTicks - C.breedMinTicks + 1));
     }
     if (C.grassOn) {
       const grass = z.cell<Uint8Array>('grass');
@@ -247,6 +327,7 @@ export const ecologySystem: SystemDef<EcologyParams> = {
       actSpecies(ctx, C, s, L[s.index], cnt[s.index], rng);
       if (s.move !== MOVE.still) gridFresh = false;
     }
+    if (C.sexual.length > 0) breedingPass(ctx, C);
     if (ctx.tick % C.metricsEvery === 0) reportMetrics(ctx, C);
   },
 };
@@ -296,11 +377,17 @@ function actSpecies(
   const zoneCount = s.zoneHard < Number.POSITIVE_INFINITY ? countSpecies(z, s.index) : 0;
   let births = 0;
   const bornHere = bornScratch(z.cells, s.cellHard < Number.POSITIVE_INFINITY);
+  const traits = C.traitWidth > 0 ? z.f32('traits') : null;
+  const lifeTrait = traits ? s.trait.lifespanS : -1;
+  const metabolismTrait = traits ? s.trait.metabolism : -1;
+  const tickRate = ctx.tickRate;
   for (let k = 0; k < count; k++) {
     const i = list[k];
     if (flags[i] & SKIP) continue;
     age[i]++;
-    if (s.lifespanTicks > 0 && age[i] > s.lifespanTicks) {
+    const tr = i * C.traitWidth;
+    const lifespan = lifeTrait >= 0 ? traits![tr + lifeTrait] * tickRate : s.lifespanTicks;
+    if (lifespan > 0 && age[i] > lifespan) {
       die(ctx, s, i, 'age');
       continue;
     }
@@ -380,7 +467,7 @@ function actSpecies(
       }
     }
     // Metabolism and starvation.
-    energy[i] -= s.metabolism;
+    energy[i] -= metabolismTrait >= 0 ? traits![tr + metabolismTrait] : s.metabolism;
     if (energy[i] < s.starveBelow) {
       die(ctx, s, i, 'starvation');
       continue;
@@ -388,12 +475,12 @@ function actSpecies(
     // Eat.
     const cell = z.cellAt(x[i], y[i]);
     // Grown if it never was eaten since it grew, or its regrowth came due at a grass phase already run.
-    if (s.grazes && grass && (grass[cell] || tick > grassReady[cell] - grassLag)) {
+    if (s.grazes && grass && energy[i] < s.energyMax && (grass[cell] || tick > grassReady[cell] - grassLag)) {
       energy[i] += s.grassGain;
       grass[cell] = 0;
       grassReady[cell] = tick + R;
     }
-    if (s.hunts) {
+    if (s.hunts && energy[i] < s.huntBelow) {
       const prey = findPrey(v, s, i, cell, rng);
       if (prey >= 0) {
         energy[i] += s.preyGain + s.preyEfficiency * Math.max(0, energy[prey]);
@@ -504,6 +591,132 @@ function die(ctx: StepContext, s: CompiledSpecies, i: number, cause: (typeof DEA
   ctx.zone.scalars[s.scalar.deaths[cause]]++;
 }
 
+/**
+ * Computes a creature's traits from its genome (environmental noise from `rng`) and applies the ones the
+ * systems use: temperament to the FSM's aggro radius and hostility, speed to a wanderer's velocity.
+ */
+function express(z: ZoneViews, C: Compiled, s: CompiledSpecies, i: number, rng: Rng): void {
+  if (C.traitWidth === 0) return;
+  const traits = z.f32('traits');
+  const row = i * C.traitWidth;
+  traits.fill(0, row, row + C.traitWidth);
+  s.program.evaluate(C.genomeWidth > 0 ? z.f32('genome') : EMPTY, i * C.genomeWidth, traits, row, rng);
+  if (s.trait.aggroRadius >= 0) z.f32('aggroM')[i] = traits[row + s.trait.aggroRadius];
+  if (s.trait.hostility >= 0) z.f32('hostility')[i] = traits[row + s.trait.hostility];
+  if (s.trait.speed >= 0 && s.move === MOVE.wander) {
+    const vx = z.f32('vx');
+    const vy = z.f32('vy');
+    const n = Math.hypot(vx[i], vy[i]) || 1;
+    const sp = Math.max(0, traits[row + s.trait.speed]);
+    vx[i] = (vx[i] / n) * sp;
+    vy[i] = (vy[i] / n) * sp;
+  }
+}
+const EMPTY = new Float32Array(0);
+
+// Soft cap: breeding chance falls linearly from 1 at the soft cap to 0 at the hard cap.
+function capFactor(n: number, soft: number, hard: number): number {
+  if (n >= hard) return 0;
+  if (n <= soft) return 1;
+  return (hard - n) / (hard - soft);
+}
+
+let eligible = new Int32Array(256);
+
+/**
+ * The wild breeding pass: each grid cell comes due every 5–15 s (its interval drawn from the RNG); then
+ * the adults of each sexual species in it that have the energy and are past their cooldown pair up at
+ * random, and each pair breeds with chance probability × fertility × capFactor (per cell per species, per
+ * cell in total, and per zone). The child's genome comes from both parents' meiosis.
+ */
+function breedingPass(ctx: StepContext, C: Compiled): void {
+  const z = ctx.zone;
+  const tick = ctx.tick;
+  const next = z.cell<Int32Array>('nextBreed');
+  let due = false;
+  for (let c = 0; c < z.cells && !due; c++) due = next[c] <= tick;
+  if (!due) return;
+  buildGrid(z);
+  const rng = ctx.rng('breed');
+  const kind = z.u8('kind');
+  const type = z.u16('type');
+  const flags = z.u8('flags');
+  const energy = z.f32('energy');
+  const age = z.u32('age');
+  const breedTick = z.u32('breedTick');
+  const ids = z.u32('id');
+  const genome = C.genomeWidth > 0 ? z.f32('genome') : null;
+  const fields = z.fieldList;
+  const traits = C.traitWidth > 0 ? z.f32('traits') : null;
+  const { cellStart, order } = z;
+  const zoneCount = C.sexual.map((s) =>
+    s.zoneHard < Number.POSITIVE_INFINITY ? countSpecies(z, s.index) : 0,
+  );
+  if (eligible.length < z.count) eligible = new Int32Array(z.count * 2);
+  for (let c = 0; c < z.cells; c++) {
+    if (next[c] > tick) continue;
+    next[c] = tick + C.breedMinTicks + Math.floor(rng() * (C.breedMaxTicks - C.breedMinTicks + 1));
+    const start = cellStart[c];
+    const end = cellStart[c + 1];
+    if (end - start < 2) continue;
+    let total = 0;
+    for (let q = start; q < end; q++)
+      if (kind[order[q]] === ENTITY_KIND.creature && !(flags[order[q]] & SKIP)) total++;
+    C.sexual.forEach((s, si) => {
+      let m = 0;
+      let here = 0;
+      for (let q = start; q < end; q++) {
+        const j = order[q];
+        if (kind[j] !== ENTITY_KIND.creature || type[j] !== s.index || flags[j] & SKIP) continue;
+        here++;
+        if (energy[j] >= s.minEnergy && breedTick[j] <= tick && age[j] >= s.adultTicks) eligible[m++] = j;
+      }
+      if (m < 2) return;
+      shuffle(rng, eligible, m);
+      let births = 0;
+      for (let k = 0; k + 1 < m; k += 2) {
+        const cap =
+          capFactor(here, s.cellSoft, s.cellHard) *
+          capFactor(total, C.cellTotalSoft, C.cellTotalHard) *
+          (zoneCount[si] < s.zoneHard ? 1 : 0);
+        if (cap <= 0) break;
+        const a = eligible[k];
+        const b = eligible[k + 1];
+        const fert =
+          s.trait.fertility >= 0 && traits
+            ? (traits[a * C.traitWidth + s.trait.fertility] + traits[b * C.traitWidth + s.trait.fertility]) /
+              2
+            : 1;
+        if (rng() >= s.reproduceP * Math.max(0, fert) * cap) continue;
+        const child = ctx.spawn(ENTITY_KIND.creature);
+        for (const f of fields) {
+          if (f.width === 1) f.arr[child] = f.arr[a];
+          else f.arr.copyWithin(child * f.width, a * f.width, a * f.width + f.width);
+        }
+        ids[child] = 0;
+        flags[child] = 0;
+        age[child] = 0;
+        if (genome)
+          breed(s.layout, genome, a * C.genomeWidth, b * C.genomeWidth, genome, child * C.genomeWidth, rng);
+        express(z, C, s, child, rng);
+        // Each parent gives half its share of energy to the child.
+        const ga = energy[a] * s.energyShare * 0.5;
+        const gb = energy[b] * s.energyShare * 0.5;
+        energy[a] -= ga;
+        energy[b] -= gb;
+        energy[child] = ga + gb;
+        breedTick[a] = breedTick[b] = tick + s.cooldownTicks;
+        breedTick[child] = 0;
+        here++;
+        total++;
+        zoneCount[si]++;
+        births++;
+      }
+      z.scalars[s.scalar.births] += births;
+    });
+  }
+}
+
 function reportMetrics(ctx: StepContext, C: Compiled): void {
   const z = ctx.zone;
   const counts = new Float64Array(C.species.length);
@@ -521,5 +734,35 @@ function reportMetrics(ctx: StepContext, C: Compiled): void {
       ctx.metric(`deaths.${c}`, z.scalars[s.scalar.deaths[c]], name);
       z.scalars[s.scalar.deaths[c]] = 0;
     }
+  }
+  // Genetics: allele frequencies, heterozygosity, trait means and variances per species in this zone.
+  if (C.genomeWidth === 0 && C.traitWidth === 0) return;
+  const n = z.count + z.header[HEADER.staged];
+  const idx = new Int32Array(n);
+  for (const s of C.species) {
+    let m = 0;
+    for (let i = 0; i < n; i++)
+      if (kind[i] === ENTITY_KIND.creature && type[i] === s.index && !(flags[i] & SKIP)) idx[m++] = i;
+    if (m === 0) continue;
+    const st = populationStats(
+      s.layout,
+      C.genomeWidth > 0 ? z.f32('genome') : EMPTY,
+      C.genomeWidth,
+      C.traitWidth > 0 ? z.f32('traits') : null,
+      C.traitWidth,
+      s.program.names.length,
+      idx,
+      m,
+    );
+    const name = s.def.name;
+    for (let l = 0; l < s.layout.loci; l++)
+      s.layout.alleles[l].forEach((allele, k) =>
+        ctx.metric(`${ALLELE_PREFIX}${s.layout.names[l]}.${allele}`, st.alleleFreq[l][k], name),
+      );
+    if (s.layout.discrete.some(Boolean)) ctx.metric('heterozygosity', st.heterozygosity, name);
+    s.program.names.forEach((t, k) => {
+      ctx.metric(`trait.${t}.mean`, st.traitMean[k], name);
+      ctx.metric(`trait.${t}.var`, st.traitVar[k], name);
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
+import { GenomeSchema } from '../genetics/schema.ts';
 
 // The ecology sections of a scenario (species, grass, ecology). The lab embeds these in the scenario
 // schema, so the JSON Schema and the TypeScript types come from one definition.
@@ -49,7 +50,14 @@ export const EnergySchema = Type.Object(
     starveBelow: Type.Optional(
       Type.Number({ description: 'Death by starvation when energy drops below this (default 0).' }),
     ),
-    max: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Energy cap.' })),
+    max: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, description: 'Energy cap; a full animal does not graze.' }),
+    ),
+    huntBelow: Type.Optional(
+      Type.Number({
+        description: 'Hunts only while its energy is below this (default: 70 % of max, or always).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -128,9 +136,7 @@ export const SpeciesSchema = Type.Object(
     ),
     hp: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     caps: Type.Optional(CapsSchema),
-    genome: Type.Optional(
-      Type.Unknown({ description: 'Loci, linkage groups and mutation (see ecology/genetics).' }),
-    ),
+    genome: Type.Optional(GenomeSchema),
     base: Type.Optional(
       Type.Record(Type.String(), Type.Number(), {
         description: 'Base stats the trait formulas use (base.speed, …).',

@@ -2,6 +2,7 @@ import type { SystemUse } from '../../engine/world/system.ts';
 import type { WorldOptions } from '../../engine/world/world.ts';
 import { ECOLOGY_PLUGIN } from '../../ecology/plugin.ts';
 import { registerSemanticCheck } from './load.ts';
+import './ecology-checks.ts';
 import type { Scenario } from './schema.ts';
 
 /** The systems a scenario runs, in step order: its explicit list, or the one its sections imply. */
