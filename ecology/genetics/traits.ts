@@ -212,8 +212,9 @@ export function compileTraits(
     return k;
   };
   const sources = nodes.map((node) => toJs(node, slotOf, base));
+  // Generated from whitelisted mathjs nodes only (see toJs): names are slot indices, numbers literals.
   const fast = sources.every((src) => src !== null)
-      (new Function(
+    ? (new Function(
         's',
         `'use strict'; ${sources.map((src, k) => `s[${slotNames.length - names.length + k}] = ${src};`).join(' ')}`,
       ) as (s: Float64Array) => void)
