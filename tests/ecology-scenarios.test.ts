@@ -176,3 +176,60 @@ describe('meadow-genetics determinism', () => {
     }
   });
 });
+
+describe('capture into a roster', () => {
+  it('a wounded creature is captured with the spec chance; its genome and traits leave with it', async () => {
+    const { attemptCapture, Roster } = await import('../ecology/breeding/roster.ts');
+    const { genetics } = await import('../ecology/life/ecology-system.ts');
+    const { streamFor } = await import('../engine/rng/rng.ts');
+    const text = await import('node:fs/promises').then((fs) =>
+      fs.readFile('scenarios/meadow-genetics.yaml', 'utf8'),
+    );
+    const s = parseScenario(text, {
+      file: 'm.yaml',
+      overrides: ['species.deer.count=40', 'species.boar.count=0', 'species.wolf.count=0'],
+    });
+    const w = await World.create(scenarioToWorldOptions(s, { seed: 2 }));
+    try {
+      const z = w.zones[0];
+      const deer = s.species![0];
+      const g = genetics(deer, 0);
+      const genomeWidth = z.f.genome.length / z.capacity;
+      const traitWidth = z.f.traits.length / z.capacity;
+      const roster = new Roster('player-1', 2);
+      let attempts = 0;
+      let caught = 0;
+      const rng = streamFor(2, 0, 0, 'capture');
+      z.f32('hp').fill(4); // wounded to 10 % of 40 HP: chance = 0.5 × 0.9² ≈ 0.405
+      for (let i = 0; i < z.count && roster.list().length < 2; i++) {
+        attempts++;
+        const r = attemptCapture({
+          zone: z,
+          index: i,
+          species: deer.name,
+          traitNames: g.program.names,
+          genomeWidth,
+          traitWidth,
+          maxHp: 40,
+          params: { base: 0.5, k: 2 },
+          rng,
+          tick: w.tick,
+        });
+        expect(r.chance).toBeCloseTo(0.405, 3);
+        if (r.success) {
+          caught++;
+          expect(r.creature!.genome).toEqual(
+            Array.from(z.f32('genome').subarray(i * genomeWidth, (i + 1) * genomeWidth)),
+          );
+          expect(r.creature!.traits.speed).toBeGreaterThan(0);
+          expect(roster.add(r.creature!).ok).toBe(true);
+        }
+      }
+      expect(caught).toBe(2);
+      expect(attempts).toBeGreaterThanOrEqual(2);
+      expect(roster.add({ ...roster.list()[0], id: 99 })).toEqual({ ok: false, reason: 'roster full (2)' });
+    } finally {
+      await w.close();
+    }
+  });
+});

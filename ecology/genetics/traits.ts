@@ -12,7 +12,8 @@ import type { SpecPathItem } from './spec-error.ts';
  * Trait names the ecology and combat systems read (others are recorded for the lab only):
  * `speed` (m/s), `fertility` (multiplies the breeding chance), `lifespanS`, `metabolism` (energy per tick),
  * `aggroRadius` (m, the enemy FSM's aggro radius) and `hostility` (0 docile … 1 hostile: the creature
- * attacks players when it is above 0.5).
+ * attacks players when it is above 0.5) and `hunts` (an omnivore or carnivore hunts only when it is above
+ * 0.5: the diet gene).
  */
 export const KNOWN_TRAITS = [
   'speed',
@@ -21,6 +22,7 @@ export const KNOWN_TRAITS = [
   'metabolism',
   'aggroRadius',
   'hostility',
+  'hunts',
 ] as const;
 
 /** Compiled trait formulas of one species, evaluated once per creature at birth. */

@@ -380,6 +380,7 @@ function actSpecies(
   const traits = C.traitWidth > 0 ? z.f32('traits') : null;
   const lifeTrait = traits ? s.trait.lifespanS : -1;
   const metabolismTrait = traits ? s.trait.metabolism : -1;
+  const huntTrait = traits ? s.trait.hunts : -1;
   const tickRate = ctx.tickRate;
   for (let k = 0; k < count; k++) {
     const i = list[k];
@@ -480,7 +481,7 @@ function actSpecies(
       grass[cell] = 0;
       grassReady[cell] = tick + R;
     }
-    if (s.hunts && energy[i] < s.huntBelow) {
+    if (s.hunts && energy[i] < s.huntBelow && (huntTrait < 0 || traits![tr + huntTrait] > 0.5)) {
       const prey = findPrey(v, s, i, cell, rng);
       if (prey >= 0) {
         energy[i] += s.preyGain + s.preyEfficiency * Math.max(0, energy[prey]);
