@@ -27,6 +27,23 @@ export interface SweepProgressMessage {
   tick: number;
   ticks: number;
   agents: number;
+  tickMs: number;
+  /** This tick's metrics summed over zones (counts, births, deaths) or averaged (frequencies, traits). */
+  metrics?: Array<{ species: string; key: string; value: number }>;
+}
+
+/** Folds a tick's per-zone metrics into one value per (species, key): sums for counts, means otherwise. */
+export function foldMetrics(metrics: readonly { species: string; key: string; value: number }[]): Array<{ species: string; key: string; value: number }> {
+  const acc = new Map<string, { species: string; key: string; sum: number; n: number }>();
+  for (const m of metrics) {
+    const k = `${m.species}\u0000${m.key}`;
+    const a = acc.get(k) ?? { species: m.species, key: m.key, sum: 0, n: 0 };
+    a.sum += m.value;
+    a.n++;
+    acc.set(k, a);
+  }
+  const additive = (key: string): boolean => key === 'count' || key === 'births' || key.startsWith('deaths.');
+  return [...acc.values()].map((a) => ({ species: a.species, key: a.key, value: additive(a.key) ? a.sum : a.sum / a.n }));
 }
 
 /** Runs one whole scenario on this worker (inline: the sweep's parallelism is across runs). */
@@ -44,6 +61,7 @@ export default async function runSweepJob(task: SweepTask): Promise<RunSummary &
     seed: task.seed,
   });
   let lastPost = 0;
+  let tickMetrics: SweepProgressMessage['metrics'];
   try {
     const summary = await runScenario({
       scenario,
@@ -51,15 +69,20 @@ export default async function runSweepJob(task: SweepTask): Promise<RunSummary &
       signal: ac.signal,
       sink,
       hashEveryTicks: task.hashEveryTicks,
+      onTick: (report) => {
+        tickMetrics = report.metrics.length > 0 ? foldMetrics(report.metrics) : undefined;
+      },
       onProgress: (p) => {
-        // About ten updates a second is plenty for a progress line.
-        if (p.tick - lastPost >= Math.max(1, Math.floor(p.ticks / 100)) || p.tick === p.ticks) {
+        // Every tick that has metrics (live charts), else about a hundred updates per run.
+        if (tickMetrics || p.tick - lastPost >= Math.max(1, Math.floor(p.ticks / 100)) || p.tick === p.ticks) {
           lastPost = p.tick;
           task.port.postMessage({
             type: 'progress',
             tick: p.tick,
             ticks: p.ticks,
             agents: p.agents,
+            tickMs: p.tickMs,
+            metrics: tickMetrics,
           } satisfies SweepProgressMessage);
         }
       },

@@ -3,6 +3,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BUILD_DIR, buildIsStale, buildSite, SITE_DIR } from './build.ts';
+import { LabService } from './lab-service.ts';
+import { setRuntime } from './runtime.ts';
+
+/** The repository root (scenarios/, notebooks/, data/). */
+export const ROOT_DIR = join(SITE_DIR, '..');
 
 /** Options for the production (or development) server. */
 export interface ServerOptions {
@@ -10,6 +15,8 @@ export interface ServerOptions {
   host?: string;
   /** Serve the app through Vite with hot reload instead of the production build. */
   dev?: boolean;
+  /** Results directory (default `data/`, or ARCANE_DATA). */
+  dataDir?: string;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -23,6 +30,14 @@ export async function startServer(
 ): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const port = o.port ?? Number(process.env.PORT ?? 3000);
   const host = o.host ?? process.env.HOST ?? '0.0.0.0';
+  setRuntime({
+    lab: new LabService({
+      scenariosDir: join(ROOT_DIR, 'scenarios'),
+      notebooksDir: join(ROOT_DIR, 'notebooks'),
+      dataDir: o.dataDir ?? process.env.ARCANE_DATA ?? join(ROOT_DIR, 'data'),
+      workers: 2,
+    }),
+  });
   let handler: Handler;
   let closeVite: () => Promise<void> = async () => {};
   if (o.dev) {

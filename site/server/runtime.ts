@@ -1,0 +1,18 @@
+import type { LabService } from './lab-service.ts';
+
+/** What the production server hands to the SvelteKit routes (on globalThis: one process, one runtime). */
+export interface ArcaneRuntime {
+  lab: LabService;
+}
+
+const KEY = '__arcaneRuntime';
+
+/** Installs the runtime for the routes of this process. */
+export function setRuntime(r: ArcaneRuntime): void {
+  (globalThis as Record<string, unknown>)[KEY] = r;
+}
+
+/** The runtime, or null when the site runs without the Arcane server (e.g. `vite preview`). */
+export function getRuntime(): ArcaneRuntime | null {
+  return ((globalThis as Record<string, unknown>)[KEY] as ArcaneRuntime | undefined) ?? null;
+}

@@ -1,0 +1,3 @@
+import { answer, lab } from '$lib/server/lab';
+
+export const GET = () => answer(() => lab().listNotebooks());

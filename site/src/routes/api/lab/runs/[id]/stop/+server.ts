@@ -1,0 +1,3 @@
+import { answer, lab } from '$lib/server/lab';
+
+export const POST = ({ params }) => answer(() => ({ stopped: lab().stop(params.id) }));
