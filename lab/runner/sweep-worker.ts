@@ -33,7 +33,9 @@ export interface SweepProgressMessage {
 }
 
 /** Folds a tick's per-zone metrics into one value per (species, key): sums for counts, means otherwise. */
-export function foldMetrics(metrics: readonly { species: string; key: string; value: number }[]): Array<{ species: string; key: string; value: number }> {
+export function foldMetrics(
+  metrics: readonly { species: string; key: string; value: number }[],
+): Array<{ species: string; key: string; value: number }> {
   const acc = new Map<string, { species: string; key: string; sum: number; n: number }>();
   for (const m of metrics) {
     const k = `${m.species}\u0000${m.key}`;
@@ -43,7 +45,11 @@ export function foldMetrics(metrics: readonly { species: string; key: string; va
     acc.set(k, a);
   }
   const additive = (key: string): boolean => key === 'count' || key === 'births' || key.startsWith('deaths.');
-  return [...acc.values()].map((a) => ({ species: a.species, key: a.key, value: additive(a.key) ? a.sum : a.sum / a.n }));
+  return [...acc.values()].map((a) => ({
+    species: a.species,
+    key: a.key,
+    value: additive(a.key) ? a.sum : a.sum / a.n,
+  }));
 }
 
 /** Runs one whole scenario on this worker (inline: the sweep's parallelism is across runs). */
@@ -74,7 +80,11 @@ export default async function runSweepJob(task: SweepTask): Promise<RunSummary &
       },
       onProgress: (p) => {
         // Every tick that has metrics (live charts), else about a hundred updates per run.
-        if (tickMetrics || p.tick - lastPost >= Math.max(1, Math.floor(p.ticks / 100)) || p.tick === p.ticks) {
+        if (
+          tickMetrics ||
+          p.tick - lastPost >= Math.max(1, Math.floor(p.ticks / 100)) ||
+          p.tick === p.ticks
+        ) {
           lastPost = p.tick;
           task.port.postMessage({
             type: 'progress',
