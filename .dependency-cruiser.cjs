@@ -15,7 +15,12 @@ module.exports = {
     },
     { name: 'lab-never-imports-site', severity: 'error', from: { path: '^lab/' }, to: { path: '^site/' } },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
-    { name: 'not-to-unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true, pathNot: '^\\$(app|lib|env|service-worker)' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
