@@ -45,6 +45,8 @@ export interface RunSummary {
   agents: number;
   workers: number;
   tickMs: TickPercentiles;
+  /** Ticks that took longer than the tick budget (1000 / tickRate ms): late at real-time pace. */
+  lateTicks: number;
   wallMs: number;
 }
 
@@ -94,6 +96,7 @@ export async function runScenario(o: RunOptions): Promise<RunSummary> {
       agents: world.agents,
       workers: world.workers,
       tickMs: summarise(res.durationsMs),
+      lateTicks: res.durationsMs.filter((ms) => ms > 1000 / world.config.tickRate).length,
       wallMs: performance.now() - t0,
     };
   } catch (err) {
