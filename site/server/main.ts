@@ -3,7 +3,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BUILD_DIR, buildIsStale, buildSite, SITE_DIR } from './build.ts';
+import { createAiServices } from './ai/services.ts';
+import { assetHttpHandler } from './assets/asset-storage.ts';
+import { createAssetServices } from './assets/services.ts';
 import { LabService } from './lab-service.ts';
+import { createMetrics, metricsHandler } from './metrics/metrics.ts';
 import { setRuntime } from './runtime.ts';
 
 /** The repository root (scenarios/, notebooks/, data/). */
@@ -30,13 +34,18 @@ export async function startServer(
 ): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const port = o.port ?? Number(process.env.PORT ?? 3000);
   const host = o.host ?? process.env.HOST ?? '0.0.0.0';
+  const dataDir = o.dataDir ?? process.env.ARCANE_DATA ?? join(ROOT_DIR, 'data');
+  const metrics = createMetrics({ processMetrics: true });
+  const assets = await createAssetServices({ dataDir, metrics });
+  const ai = await createAiServices({ dataDir, observer: metrics });
+  for (const w of ai.warnings) console.warn(`ai: ${w}`);
+  const serveMetrics = metricsHandler(metrics);
+  const serveAssets = assets.local ? assetHttpHandler(assets.local) : null;
   setRuntime({
-    lab: new LabService({
-      scenariosDir: join(ROOT_DIR, 'scenarios'),
-      notebooksDir: join(ROOT_DIR, 'notebooks'),
-      dataDir: o.dataDir ?? process.env.ARCANE_DATA ?? join(ROOT_DIR, 'data'),
-      workers: 2,
-    }),
+    lab: new LabService({ scenariosDir: join(ROOT_DIR, 'scenarios'), notebooksDir: join(ROOT_DIR, 'notebooks'), dataDir, workers: 2 }),
+    metrics,
+    assets,
+    ai,
   });
   let handler: Handler;
   let closeVite: () => Promise<void> = async () => {};
@@ -56,6 +65,13 @@ export async function startServer(
     handler = mod.handler;
   }
   const server = createServer((req, res) => {
+    if (req.url === '/metrics' || req.url?.startsWith('/metrics?')) return serveMetrics(req, res);
+    if (serveAssets && req.url?.startsWith('/assets/')) {
+      void serveAssets(req, res).then((served) => {
+        if (!served) handler(req, res, () => res.writeHead(404).end('not found'));
+      });
+      return;
+    }
     handler(req, res, () => {
       res.statusCode = 404;
       res.end('not found');
@@ -74,6 +90,7 @@ export async function startServer(
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       await closeVite();
+      await ai.close();
     },
   };
 }

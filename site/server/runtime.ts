@@ -1,8 +1,14 @@
+import type { AiServices } from './ai/services.ts';
+import type { AssetServices } from './assets/services.ts';
 import type { LabService } from './lab-service.ts';
+import type { ServerMetrics } from './metrics/metrics.ts';
 
 /** What the production server hands to the SvelteKit routes (on globalThis: one process, one runtime). */
 export interface ArcaneRuntime {
   lab: LabService;
+  metrics: ServerMetrics;
+  assets: AssetServices;
+  ai: AiServices;
 }
 
 const KEY = '__arcaneRuntime';
