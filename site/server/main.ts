@@ -42,7 +42,12 @@ export async function startServer(
   const serveMetrics = metricsHandler(metrics);
   const serveAssets = assets.local ? assetHttpHandler(assets.local) : null;
   setRuntime({
-    lab: new LabService({ scenariosDir: join(ROOT_DIR, 'scenarios'), notebooksDir: join(ROOT_DIR, 'notebooks'), dataDir, workers: 2 }),
+    lab: new LabService({
+      scenariosDir: join(ROOT_DIR, 'scenarios'),
+      notebooksDir: join(ROOT_DIR, 'notebooks'),
+      dataDir,
+      workers: 2,
+    }),
     metrics,
     assets,
     ai,
