@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { ScenarioError, loadScenario } from '../scenario/load.ts';
+import { loadScenario, readScenarioText, ScenarioError } from '../scenario/load.ts';
 import { benchEngine, benchScenario } from '../runner/bench.ts';
 import type { EngineBenchResult } from '../runner/bench.ts';
 import { runScenario } from '../runner/run.ts';
@@ -143,10 +143,9 @@ export function buildCli(): Command {
         parallel?: number[];
       }) => {
         if (opts.scenario && opts.parallel) {
-          const { readFile } = await import('node:fs/promises');
           const { expandSweep, validateSweep } = await import('../runner/sweep-plan.ts');
           const { runSweep } = await import('../runner/sweep.ts');
-          const text = await readFile(opts.scenario, 'utf8');
+          const text = await readScenarioText(opts.scenario);
           const jobs = expandSweep(
             [],
             Array.from({ length: opts.runs }, (_, i) => i + 1),
@@ -274,23 +273,9 @@ export function buildCli(): Command {
           json?: boolean;
         },
       ) => {
-        const { readFile } = await import('node:fs/promises');
         const { expandSweep, parseGrid, parseSeeds, validateSweep } = await import('../runner/sweep-plan.ts');
         const { runPrefix, runSweep } = await import('../runner/sweep.ts');
-        let text: string;
-        try {
-          text = await readFile(file, 'utf8');
-        } catch (err) {
-          throw new ScenarioError([
-            {
-              file,
-              line: 0,
-              column: 0,
-              path: '',
-              message: `cannot read: ${(err as NodeJS.ErrnoException).code}`,
-            },
-          ]);
-        }
+        const text = await readScenarioText(file);
         const jobs = expandSweep(opts.grid.map(parseGrid), parseSeeds(opts.seeds), opts.set);
         const scenarios = validateSweep(text, file, jobs);
         const prefix = runPrefix(scenarios[0].name);

@@ -162,9 +162,13 @@ export function parseScenario(text: string, o: ParseOptions = {}): Scenario {
 
 /** Reads and parses a scenario file. */
 export async function loadScenario(file: string, o: Omit<ParseOptions, 'file'> = {}): Promise<Scenario> {
-  let text: string;
+  return parseScenario(await readScenarioText(file), { ...o, file });
+}
+
+/** Reads a scenario file's text; an unreadable file is a ScenarioError naming it. */
+export async function readScenarioText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (err) {
     throw new ScenarioError([
       {
@@ -176,7 +180,6 @@ export async function loadScenario(file: string, o: Omit<ParseOptions, 'file'> =
       },
     ]);
   }
-  return parseScenario(text, { ...o, file });
 }
 
 // `species.wolf` addresses the list item whose name is 'wolf'; numeric segments index lists.

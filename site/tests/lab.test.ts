@@ -1,33 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../server/main.ts';
-import { browserAvailable, launchBrowser } from './browser.ts';
+import { browserAvailable, SHOTS, startSite } from './browser.ts';
+import type { SiteSession } from './browser.ts';
 
-const SHOTS = join(new URL('../../', import.meta.url).pathname, 'screenshots');
 const enabled = browserAvailable();
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
+let site: SiteSession;
 let page: Page;
-const dataDir = mkdtempSync(join(tmpdir(), 'arcane-e2e-'));
+let server: { url: string };
 
 describe.skipIf(!enabled)('web lab in a real browser', () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = await startServer({ port: 0, host: '127.0.0.1', dataDir });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    // Browser-side errors show up in the test output.
-    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    page.on('response', (r) => r.status() >= 500 && console.error(`HTTP ${r.status()} ${r.url()}`));
+    site = await startSite({ width: 1280, height: 900 });
+    page = site.page;
+    server = site;
   }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => site?.close());
 
   it('lists the scenarios', async () => {
     await page.goto(`${server.url}/lab`);
