@@ -334,20 +334,19 @@ export function buildCli(): Command {
     .option('--max-rows <n>', 'rows to print at most', int('--max-rows', 1), 1000)
     .option('--json', 'print {columns, rows} as JSON')
     .action(async (db: string, sql: string, opts: { timeout: number; maxRows: number; json?: boolean }) => {
-      const { ResultsCatalog } = await import('../results/catalog.ts');
-      const cat = await ResultsCatalog.open(db);
-      try {
-        const r = await cat.query(sql, { timeoutMs: opts.timeout, maxRows: opts.maxRows });
-        if (opts.json)
-          console.log(JSON.stringify({ columns: r.columns, rows: r.rows, truncated: r.truncated }));
-        else {
-          console.table(r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, row[i]]))));
-          console.log(
-            `${r.rows.length} row(s)${r.truncated ? ' (truncated: --max-rows)' : ''} in ${r.ms.toFixed(1)} ms`,
-          );
-        }
-      } finally {
-        cat.close();
+      const { queryResults } = await import('../store/index.ts');
+      const r = await queryResults(db, sql, { timeoutMs: opts.timeout, maxRows: opts.maxRows });
+      if (opts.json)
+        console.log(
+          JSON.stringify({ columns: r.columns, rows: r.rows, truncated: r.truncated }, (_, v) =>
+            typeof v === 'bigint' ? Number(v) : v,
+          ),
+        );
+      else {
+        console.table(r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, row[i]]))));
+        console.log(
+          `${r.rows.length} row(s)${r.truncated ? ' (truncated: --max-rows)' : ''} in ${r.elapsedMs.toFixed(1)} ms`,
+        );
       }
     });
 
@@ -355,11 +354,11 @@ export function buildCli(): Command {
     .command('export')
     .description('Export a recorded run’s table, or a query’s result, to Parquet or CSV')
     .argument('[run_id]', 'the run to export (omit with --query)')
-    .requiredOption('--out <file>', 'output file')
+    .requiredOption('--out <file>', 'output file (a directory with --table all)')
     .option('--format <fmt>', 'parquet or csv', 'parquet')
     .option(
       '--table <name>',
-      'which table of the run: metrics, genes, events, ticks, hashes, runs',
+      'which table of the run: metrics, genes, events, ticks, hashes, runs, all',
       'metrics',
     )
     .option('--query <sql>', 'export this SELECT instead of a run table')
@@ -369,21 +368,22 @@ export function buildCli(): Command {
         runId: string | undefined,
         opts: { out: string; format: string; table: string; query?: string; db: string },
       ) => {
-        const { ResultsCatalog } = await import('../results/catalog.ts');
-        const { RESULT_TABLES } = await import('../results/schema.ts');
+        const { ResultsReader } = await import('../store/index.ts');
         if (opts.format !== 'parquet' && opts.format !== 'csv')
           throw new InvalidArgumentError(`--format must be parquet or csv, got '${opts.format}'`);
         if (!opts.query && !runId) throw new InvalidArgumentError('give a run id, or --query');
-        if (!opts.query && !(RESULT_TABLES as readonly string[]).includes(opts.table))
-          throw new InvalidArgumentError(`--table must be one of ${RESULT_TABLES.join(', ')}`);
-        const cat = await ResultsCatalog.open(opts.db);
+        const reader = await ResultsReader.open(opts.db, { autoRefresh: false });
         try {
-          const sql =
-            opts.query ?? `SELECT * FROM ${opts.table} WHERE run_id = '${(runId ?? '').replace(/'/g, "''")}'`;
-          const { rows } = await cat.exportQuery(sql, opts.out, opts.format);
-          console.log(`wrote ${rows} row(s) to ${opts.out} (${opts.format})`);
+          const r = opts.query
+            ? await reader.exportQuery(opts.query, { format: opts.format, out: opts.out })
+            : await reader.exportRun(runId!, {
+                format: opts.format,
+                out: opts.out,
+                table: opts.table as never,
+              });
+          console.log(`wrote ${r.rows} row(s) to ${r.paths.join(', ')} (${opts.format})`);
         } finally {
-          cat.close();
+          reader.close();
         }
       },
     );
@@ -395,7 +395,7 @@ export function buildCli(): Command {
     .option('--db <dir>', 'results directory', 'data')
     .option('--json', 'print the report as JSON')
     .action(async (runId: string, opts: { db: string; json?: boolean }) => {
-      const { replayRun } = await import('../results/replay.ts');
+      const { replayRun } = await import('../runner/replay.ts');
       const r = await replayRun(opts.db, runId);
       if (opts.json) console.log(JSON.stringify(r));
       else if (r.ok)
@@ -413,16 +413,12 @@ export function buildCli(): Command {
     .description('List recorded runs')
     .option('--db <dir>', 'results directory', 'data')
     .action(async (opts: { db: string }) => {
-      const { ResultsCatalog } = await import('../results/catalog.ts');
-      const cat = await ResultsCatalog.open(opts.db);
-      try {
-        const r = await cat.query(
-          'SELECT run_id, scenario, seed, status, started_at, finished_at, params FROM runs ORDER BY run_id',
-        );
-        console.table(r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, row[i]]))));
-      } finally {
-        cat.close();
-      }
+      const { queryResults } = await import('../store/index.ts');
+      const r = await queryResults(
+        opts.db,
+        'SELECT run_id, scenario, seed, status, sweep_id, started_at, finished_at, params FROM runs ORDER BY run_id',
+      );
+      console.table(r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, row[i]]))));
     });
 
   program
@@ -440,23 +436,14 @@ export function buildCli(): Command {
       [] as string[],
     )
     .action(async (file: string, opts: { out: string; db: string; param: string[] }) => {
-      const { readFile, writeFile } = await import('node:fs/promises');
-      const { notebookHtml, parseNotebook, runNotebook } = await import('../notebook/notebook.ts');
-      const { ResultsCatalog } = await import('../results/catalog.ts');
-      const nb = parseNotebook(await readFile(file, 'utf8'));
+      const { renderNotebook } = await import('../notebooks/index.ts');
       const params = Object.fromEntries(
         opts.param.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
       );
-      const cat = await ResultsCatalog.open(opts.db);
-      try {
-        const rendered = await runNotebook(nb, cat, params);
-        await writeFile(opts.out, notebookHtml(rendered));
-        const errors = rendered.cells.filter((c) => c.kind === 'sql' && c.error);
-        console.log(`wrote ${opts.out}: ${rendered.cells.length} cells, ${errors.length} with errors`);
-        for (const c of errors) if (c.kind === 'sql') console.log(`  error: ${c.error}`);
-      } finally {
-        cat.close();
-      }
+      const { result } = await renderNotebook(file, { db: opts.db, params, out: opts.out });
+      const errors = result.cells.filter((c) => c.kind === 'sql' && c.error);
+      console.log(`wrote ${opts.out}: ${result.cells.length} cells, ${errors.length} with errors`);
+      for (const c of errors) if (c.kind === 'sql') console.log(`  error: ${c.error}`);
     });
 
   program

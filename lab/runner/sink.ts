@@ -12,6 +12,8 @@ export interface RunMeta {
   /** The overrides this run used (`path → value`), and the seed. */
   params: Record<string, unknown>;
   seed: number | string;
+  /** The sweep this run belongs to (all its runs share it). */
+  sweepId?: string;
 }
 
 /** Per-tick figures a runner hands to its sink along with the tick's report. */

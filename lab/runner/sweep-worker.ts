@@ -15,6 +15,8 @@ export interface SweepTask {
   params: Record<string, string>;
   seed: number;
   runId: string;
+  /** Shared by every run of the sweep. */
+  sweepId: string;
   target: SinkTarget;
   /** Progress goes out, a 'stop' message comes in. */
   port: MessagePort;
@@ -65,6 +67,7 @@ export default async function runSweepJob(task: SweepTask): Promise<RunSummary &
     scenarioJson: scenario,
     params: { ...nestParams(task.params), seed: task.seed },
     seed: task.seed,
+    sweepId: task.sweepId,
   });
   let lastPost = 0;
   let tickMetrics: SweepProgressMessage['metrics'];

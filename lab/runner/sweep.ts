@@ -65,6 +65,7 @@ export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
         params: job.params,
         seed: job.seed,
         runId,
+        sweepId: o.runPrefix,
         target: o.target,
         port: port2 as unknown as SweepTask['port'],
         hashEveryTicks: o.hashEveryTicks,

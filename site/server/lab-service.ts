@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseNotebook, runNotebook } from '../../lab/notebook/notebook.ts';
-import type { RenderedNotebook } from '../../lab/notebook/notebook.ts';
-import { ResultsCatalog } from '../../lab/results/catalog.ts';
-import type { QueryResult } from '../../lab/results/catalog.ts';
+import { parseNotebook, renderNotebookJson } from '../../lab/notebooks/index.ts';
+import type { NotebookResult } from '../../lab/notebooks/index.ts';
+import { ResultsReader } from '../../lab/store/index.ts';
 import { ScenarioError, parseScenario } from '../../lab/scenario/load.ts';
 import type { ScenarioIssue } from '../../lab/scenario/load.ts';
 import '../../lab/scenario/to-world.ts';
@@ -22,6 +21,14 @@ export interface ScenarioEntry {
   description: string;
   ticks: number;
   valid: boolean;
+}
+
+/** Rows of a query as the lab API answers them. */
+export interface QueryResult {
+  columns: string[];
+  rows: unknown[][];
+  truncated: boolean;
+  ms: number;
 }
 
 /** One live update of a run: progress, this tick's metrics, and how it ended. */
@@ -254,24 +261,30 @@ export class LabService {
     }));
   }
 
-  private async withCatalog<T>(fn: (c: ResultsCatalog) => Promise<T>): Promise<T> {
-    const c = await ResultsCatalog.open(this.o.dataDir);
-    try {
-      return await fn(c);
-    } finally {
-      c.close();
-    }
+  private reader: Promise<ResultsReader> | null = null;
+
+  // One reader for the life of the server: it picks up new runs and new segments as they are written.
+  private results(): Promise<ResultsReader> {
+    this.reader ??= ResultsReader.open(this.o.dataDir, { autoRefresh: true });
+    return this.reader;
   }
 
   /** Read-only SQL over every recorded run (time-limited). */
-  query(sql: string, timeoutMs = 5000, maxRows = 2000): Promise<QueryResult> {
-    return this.withCatalog((c) => c.query(sql, { timeoutMs, maxRows }));
+  async query(sql: string, timeoutMs = 5000, maxRows = 2000): Promise<QueryResult> {
+    const r = await (await this.results()).query(sql, { timeoutMs, maxRows });
+    return { columns: r.columns, rows: r.rows, truncated: r.truncated, ms: r.elapsedMs };
+  }
+
+  /** Closes the results reader. */
+  async close(): Promise<void> {
+    if (this.reader) (await this.reader).close();
+    this.reader = null;
   }
 
   /** Recorded runs, newest first. */
   async history(limit = 200): Promise<QueryResult> {
     return this.query(
-      `SELECT run_id, scenario, seed, status, started_at, finished_at, params::VARCHAR AS params, world_hash FROM runs ORDER BY run_id DESC LIMIT ${Math.max(1, Math.min(2000, limit))}`,
+      `SELECT run_id, scenario, seed, status, sweep_id, started_at, finished_at, params::VARCHAR AS params, world_hash FROM runs ORDER BY run_id DESC LIMIT ${Math.max(1, Math.min(2000, limit))}`,
     );
   }
 
@@ -301,15 +314,15 @@ export class LabService {
   }
 
   /** Runs a notebook's cells now, against the current results. */
-  async renderNotebook(name: string, params: Record<string, string> = {}): Promise<RenderedNotebook> {
+  async renderNotebook(name: string, params: Record<string, string> = {}): Promise<NotebookResult> {
     if (!NAME.test(name)) throw new LabError(400, `bad notebook name '${name}'`);
-    let text: string;
+    const path = join(this.o.notebooksDir, `${name}.md`);
     try {
-      text = await readFile(join(this.o.notebooksDir, `${name}.md`), 'utf8');
+      await readFile(path, 'utf8');
     } catch {
       throw new LabError(404, `no notebook '${name}'`);
     }
-    return this.withCatalog((c) => runNotebook(parseNotebook(text), c, params));
+    return renderNotebookJson(path, { reader: await this.results(), params });
   }
 }
 

@@ -41,17 +41,13 @@ export async function startServer(
   for (const w of ai.warnings) console.warn(`ai: ${w}`);
   const serveMetrics = metricsHandler(metrics);
   const serveAssets = assets.local ? assetHttpHandler(assets.local) : null;
-  setRuntime({
-    lab: new LabService({
-      scenariosDir: join(ROOT_DIR, 'scenarios'),
-      notebooksDir: join(ROOT_DIR, 'notebooks'),
-      dataDir,
-      workers: 2,
-    }),
-    metrics,
-    assets,
-    ai,
+  const lab = new LabService({
+    scenariosDir: join(ROOT_DIR, 'scenarios'),
+    notebooksDir: join(ROOT_DIR, 'notebooks'),
+    dataDir,
+    workers: 2,
   });
+  setRuntime({ lab, metrics, assets, ai });
   let handler: Handler;
   let closeVite: () => Promise<void> = async () => {};
   if (o.dev) {
@@ -96,6 +92,7 @@ export async function startServer(
       await new Promise<void>((r) => server.close(() => r()));
       await closeVite();
       await ai.close();
+      await lab.close();
     },
   };
 }

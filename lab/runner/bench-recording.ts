@@ -1,12 +1,11 @@
-// Recording overhead: `node --import tsx lab/results/bench-recording.ts [scenario] [runs]` runs the same
+// Recording overhead: `node --import tsx lab/runner/bench-recording.ts [scenario] [runs]` runs the same
 // scenario and seeds with and without recording (interleaved, so drift hits both) and prints the ratio.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario } from '../scenario/load.ts';
-import { runScenario } from '../runner/run.ts';
-import { NULL_SINK } from '../runner/sinks.ts';
-import { RunWriter } from './run-writer.ts';
+import { runScenario } from './run.ts';
+import { NULL_SINK, openSink } from './sinks.ts';
 
 const file = process.argv[2] ?? 'scenarios/wolf-sheep-grass.yaml';
 const runs = Number(process.argv[3] ?? 10);
@@ -20,13 +19,16 @@ for (let r = 0; r < runs + 1; r++) {
   await runScenario({ scenario, seed, sink: NULL_SINK });
   const a = performance.now() - t0;
   t0 = performance.now();
-  const sink = await RunWriter.open(dir, {
-    runId: `rec-${r}`,
-    scenario: scenario.name,
-    scenarioJson: scenario,
-    params: {},
-    seed,
-  });
+  const sink = await openSink(
+    { kind: 'duckdb', dir },
+    {
+      runId: `rec-${r}`,
+      scenario: scenario.name,
+      scenarioJson: scenario,
+      params: {},
+      seed,
+    },
+  );
   await runScenario({ scenario, seed, sink });
   const b = performance.now() - t0;
   // The first pair warms the JIT and DuckDB up.
