@@ -55,6 +55,13 @@ function compile(p: CombatParams, tickRate: number): Compiled {
   return c;
 }
 
+// Per-thread scratch for grid queries (reused: a query per enemy per tick must not allocate).
+let scratchBuf = new Int32Array(1024);
+function scratch(n: number): Int32Array {
+  if (scratchBuf.length < n) scratchBuf = new Int32Array(n * 2);
+  return scratchBuf;
+}
+
 /** Zone views the combat code reads and writes, fetched once per tick. */
 interface V {
   z: ZoneViews;
@@ -86,13 +93,12 @@ interface V {
   facing: Float32Array;
   god: Uint8Array;
   blocked: Uint8Array;
-  byId: Map<number, number>;
+  /** True once this tick's id index is built (on the first look-up). */
+  indexed: boolean;
 }
 
 function views(z: ZoneViews): V {
   const id = z.u32('id');
-  const byId = new Map<number, number>();
-  for (let i = 0, n = z.count; i < n; i++) byId.set(id[i], i);
   return {
     z,
     id,
@@ -123,14 +129,25 @@ function views(z: ZoneViews): V {
     facing: z.f32('facing'),
     god: z.u8('god'),
     blocked: z.cell<Uint8Array>('blocked'),
-    byId,
+    indexed: false,
   };
 }
 
 /** A living entity's index by id in this zone, or -1. */
+// id → index, per thread, refilled for the zone being stepped; a stale slot fails the id check.
+let idIndex = new Int32Array(1 << 16);
 function find(v: V, id: number): number {
-  const i = v.byId.get(id);
-  return i === undefined || v.flags[i] & GONE ? -1 : i;
+  if (id === NONE) return -1;
+  if (!v.indexed) {
+    let max = 0;
+    for (let i = 0, n = v.z.count; i < n; i++) if (v.id[i] > max) max = v.id[i];
+    if (max >= idIndex.length) idIndex = new Int32Array(Math.max(max + 1, idIndex.length * 2));
+    for (let i = 0, n = v.z.count; i < n; i++) idIndex[v.id[i]] = i;
+    v.indexed = true;
+  }
+  if (id >= idIndex.length) return -1;
+  const i = idIndex[id];
+  return i < v.z.count && v.id[i] === id && !(v.flags[i] & GONE) ? i : -1;
 }
 const alive = (v: V, i: number): boolean => i >= 0 && !(v.flags[i] & (GONE | FLAG.dead));
 const dist = (v: V, a: number, b: number): number => Math.hypot(v.x[a] - v.x[b], v.y[a] - v.y[b]);
@@ -328,7 +345,7 @@ function resolveSkill(
     v.x[j] = v.x[i];
     v.y[j] = v.y[i];
   } else if (s.effect === 'area') {
-    const out = new Int32Array(v.z.count);
+    const out = scratch(v.z.count);
     const k = queryRadius(v.z, v.x[i], v.y[i], s.radiusM ?? 0, out);
     for (let q = 0; q < k; q++) {
       const e = out[q];
@@ -484,30 +501,10 @@ function stepEnemy(ctx: StepContext, p: CombatParams, c: Compiled, v: V, e: numb
   const t = find(v, v.fsmTarget[e]);
   const targetOk = alive(v, t) && v.kind[t] === ENTITY_KIND.player;
   const fromHome = Math.hypot(v.x[e] - v.homeX[e], v.y[e] - v.homeY[e]);
-  const goHome = (): void => {
-    v.fsm[e] = FSM.return;
-    v.fsmTarget[e] = NONE;
-    ctx.emit('fsm', v.id[e], { state: 'return' });
-  };
-  const face = (tx: number, ty: number): void => {
-    v.facing[e] = Math.atan2(ty - v.y[e], tx - v.x[e]);
-  };
-  const moveToward = (tx: number, ty: number, speed: number): number => {
-    const dx = tx - v.x[e];
-    const dy = ty - v.y[e];
-    const len = Math.hypot(dx, dy);
-    if (len < 1e-6) {
-      v.vx[e] = v.vy[e] = 0;
-      return 0;
-    }
-    const sp = Math.min(speed, len / ctx.dt);
-    v.vx[e] = (dx / len) * sp;
-    v.vy[e] = (dy / len) * sp;
-    return len;
-  };
   switch (v.fsm[e]) {
     case FSM.idle: {
-      const found = nearestPlayer(v, e, d.aggroRadiusM);
+      // Idle enemies look around four times a second (staggered by id), like a server AI's think rate.
+      const found = (tick + v.id[e]) % 5 === 0 ? nearestPlayer(v, e, d.aggroRadiusM) : -1;
       if (found >= 0) {
         v.fsm[e] = FSM.pursue;
         v.fsmTarget[e] = v.id[found];
@@ -522,14 +519,14 @@ function stepEnemy(ctx: StepContext, p: CombatParams, c: Compiled, v: V, e: numb
         v.facing[e] = a;
         v.fsmUntil[e] = tick + c.t(2);
         v.castTarget[e] = 0;
-        moveToward(v.homeX[e] + Math.cos(a) * rad, v.homeY[e] + Math.sin(a) * rad, d.idleSpeedMps);
+        moveToward(ctx, v, e, v.homeX[e] + Math.cos(a) * rad, v.homeY[e] + Math.sin(a) * rad, d.idleSpeedMps);
       } else if (Math.hypot(v.vx[e], v.vy[e]) > 0 && fromHome > d.idleWanderM)
-        moveToward(v.homeX[e], v.homeY[e], d.idleSpeedMps);
+        moveToward(ctx, v, e, v.homeX[e], v.homeY[e], d.idleSpeedMps);
       return;
     }
     case FSM.pursue: {
-      if (!targetOk || fromHome > d.leashM || dist(v, e, t) > d.aggroRadiusM * 2) return goHome();
-      face(v.x[t], v.y[t]);
+      if (!targetOk || fromHome > d.leashM || dist(v, e, t) > d.aggroRadiusM * 2) return goHome(ctx, v, e);
+      face(v, e, v.x[t], v.y[t]);
       if (dist(v, e, t) <= d.attackRangeM) {
         v.vx[e] = v.vy[e] = 0;
         v.fsm[e] = FSM.windup;
@@ -545,7 +542,7 @@ function stepEnemy(ctx: StepContext, p: CombatParams, c: Compiled, v: V, e: numb
         });
         return;
       }
-      moveToward(v.x[t], v.y[t], d.pursueSpeedMps);
+      moveToward(ctx, v, e, v.x[t], v.y[t], d.pursueSpeedMps);
       return;
     }
     case FSM.windup:
@@ -556,7 +553,7 @@ function stepEnemy(ctx: StepContext, p: CombatParams, c: Compiled, v: V, e: numb
       return stepEnemy(ctx, p, c, v, e);
     case FSM.attack: {
       const half = ((d.coneDeg / 2) * Math.PI) / 180;
-      const out = new Int32Array(v.z.count);
+      const out = scratch(v.z.count);
       const k = queryRadius(v.z, v.x[e], v.y[e], d.coneRadiusM, out);
       for (let q = 0; q < k; q++) {
         const pl = out[q];
@@ -575,10 +572,10 @@ function stepEnemy(ctx: StepContext, p: CombatParams, c: Compiled, v: V, e: numb
       if (targetOk && fromHome <= d.leashM) {
         v.fsm[e] = FSM.pursue;
         ctx.emit('fsm', v.id[e], { state: 'pursue', target: v.fsmTarget[e] });
-      } else goHome();
+      } else goHome(ctx, v, e);
       return;
     case FSM.return: {
-      const left = moveToward(v.homeX[e], v.homeY[e], d.pursueSpeedMps);
+      const left = moveToward(ctx, v, e, v.homeX[e], v.homeY[e], d.pursueSpeedMps);
       if (left < 0.2) {
         v.vx[e] = v.vy[e] = 0;
         v.hp[e] = d.hp;
@@ -591,8 +588,33 @@ function stepEnemy(ctx: StepContext, p: CombatParams, c: Compiled, v: V, e: numb
   }
 }
 
+function goHome(ctx: StepContext, v: V, e: number): void {
+  v.fsm[e] = FSM.return;
+  v.fsmTarget[e] = NONE;
+  ctx.emit('fsm', v.id[e], { state: 'return' });
+}
+
+function face(v: V, e: number, tx: number, ty: number): void {
+  v.facing[e] = Math.atan2(ty - v.y[e], tx - v.x[e]);
+}
+
+// Sets an enemy's velocity toward a point (not overshooting it this tick); returns the distance left.
+function moveToward(ctx: StepContext, v: V, e: number, tx: number, ty: number, speed: number): number {
+  const dx = tx - v.x[e];
+  const dy = ty - v.y[e];
+  const len = Math.hypot(dx, dy);
+  if (len < 1e-6) {
+    v.vx[e] = v.vy[e] = 0;
+    return 0;
+  }
+  const sp = Math.min(speed, len / ctx.dt);
+  v.vx[e] = (dx / len) * sp;
+  v.vy[e] = (dy / len) * sp;
+  return len;
+}
+
 function nearestPlayer(v: V, e: number, radius: number): number {
-  const out = new Int32Array(v.z.count);
+  const out = scratch(v.z.count);
   const k = queryRadius(v.z, v.x[e], v.y[e], radius, out);
   let best = -1;
   let bestD = Infinity;

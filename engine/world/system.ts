@@ -69,7 +69,8 @@ export interface StepContext {
   /** Ticks per second. */
   readonly tickRate: number;
   /** Inputs queued for this zone before this tick, in queue order (the same for every system). */
-  readonly inputs: readonly SimInput[];
+  // Systems earlier in the order may add inputs for later ones (in-process bots do).
+  readonly inputs: SimInput[];
   /** A seeded stream for (seed, zone, tick, purpose). */
   rng(purpose: string): Rng;
   /** Stages a new entity (zeroed fields, kind set) and returns its index; its id is assigned at the barrier. */

@@ -147,8 +147,10 @@ export class World {
       (g) => new ZoneViews(layout, g, allocateZoneBuffers(layout, g, capacity)),
     );
     const workers = opts.workers ?? 0;
-    const world = new World(config, runtime, workers > 0 ? new ZonePool(config, workers) : null, zones);
+    const pool = workers > 0 ? new ZonePool(config, workers) : null;
+    const world = new World(config, runtime, pool, zones);
     world.populate();
+    await pool?.warm();
     return world;
   }
 

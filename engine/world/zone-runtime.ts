@@ -102,9 +102,11 @@ export class ZoneRuntime {
    * rebuilds the grid, then runs the systems in order.
    */
   stepZone(z: ZoneViews, tick: number, inputs: readonly SimInput[] = []): ZoneStepResult {
+    // A copy: systems may add inputs for later systems without touching the world's queue.
+    const own = [...inputs];
     z.backup();
     z.backupHeader[HEADER.backupTick] = tick;
-    return this.run(z, tick, inputs, (ctx) => {
+    return this.run(z, tick, own, (ctx) => {
       let gridFresh = false;
       for (const s of this.systems) {
         if (s.def.readsGrid !== false && !gridFresh) {
@@ -120,7 +122,7 @@ export class ZoneRuntime {
   private run(
     z: ZoneViews,
     tick: number,
-    inputs: readonly SimInput[],
+    inputs: SimInput[],
     body: (ctx: StepContext) => void,
   ): ZoneStepResult {
     const cfg = this.config;

@@ -23,8 +23,11 @@ const runtime = new ZoneRuntime(config, await loadSystemRegistry(config.plugins)
 // Views per zone, rebuilt only when the zone's buffers were replaced (capacity growth).
 const views = new Map<number, ZoneViews>();
 
-/** Steps one zone on this worker. */
-export default function stepZoneTask(task: ZoneTask): ZoneTaskAnswer {
+/** Steps one zone on this worker (a `warmup` task only proves the worker has loaded). */
+export default function stepZoneTask(
+  task: ZoneTask | { warmup: true },
+): ZoneTaskAnswer | { ok: true; warm: true } {
+  if ('warmup' in task) return { ok: true, warm: true };
   let v = views.get(task.zoneId);
   if (!v || v.buffers.generation !== task.buffers.generation) {
     v = new ZoneViews(config.layout, config.geometry.zones[task.zoneId], task.buffers);

@@ -50,7 +50,13 @@ export function buildCli(): Command {
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
-    .option('--db <dir>', 'results directory (the run gets its own DuckDB file in <dir>/runs)', 'data')
+    .option(
+      '--warmup <n>',
+      'leave the first n ticks out of the tick-time percentiles (JIT warm-up)',
+      int('--warmup'),
+      0,
+    )
+    .option('--db <dir>', 'results directory (the run records in <dir>/runs/<run_id>/)', 'data')
     .option('--no-record', 'record nothing')
     .option('--json', 'print one JSON object on the last line')
     .action(
@@ -64,6 +70,7 @@ export function buildCli(): Command {
           json?: boolean;
           db: string;
           record: boolean;
+          warmup: number;
         },
       ) => {
         const scenario = await loadScenario(file, { overrides: opts.set });
@@ -92,6 +99,7 @@ export function buildCli(): Command {
           workers: opts.workers,
           signal: ac.signal,
           sink,
+          warmupTicks: opts.warmup,
           onProgress: (p) => bar.update(p.tick, p.agents),
         });
         bar.stop();

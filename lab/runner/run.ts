@@ -31,6 +31,8 @@ export interface RunOptions {
   onTick?: (report: TickReport, world: World) => void | Promise<void>;
   /** Where results go (DuckDB); nothing is recorded without one. */
   sink?: RunSink;
+  /** Leave the first N ticks out of the tick-time percentiles (JIT warm-up); they still run and record. */
+  warmupTicks?: number;
   /** Record the world hash every N ticks (and at the first and last tick). Default: max(10, ticks / 25). */
   hashEveryTicks?: number;
 }
@@ -45,6 +47,8 @@ export interface RunSummary {
   agents: number;
   workers: number;
   tickMs: TickPercentiles;
+  /** Ticks left out of the percentiles (warm-up). */
+  warmupTicks: number;
   /** Ticks that took longer than the tick budget (1000 / tickRate ms): late at real-time pace. */
   lateTicks: number;
   wallMs: number;
@@ -95,8 +99,11 @@ export async function runScenario(o: RunOptions): Promise<RunSummary> {
       ticks: world.tick,
       agents: world.agents,
       workers: world.workers,
-      tickMs: summarise(res.durationsMs),
-      lateTicks: res.durationsMs.filter((ms) => ms > 1000 / world.config.tickRate).length,
+      tickMs: summarise(res.durationsMs.subarray(Math.min(o.warmupTicks ?? 0, res.durationsMs.length))),
+      warmupTicks: o.warmupTicks ?? 0,
+      lateTicks: res.durationsMs
+        .subarray(Math.min(o.warmupTicks ?? 0, res.durationsMs.length))
+        .filter((ms) => ms > 1000 / world.config.tickRate).length,
       wallMs: performance.now() - t0,
     };
   } catch (err) {

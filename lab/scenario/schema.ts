@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { EcologySettingsSchema, GrassSchema, SpeciesSchema } from '../../ecology/life/schema.ts';
+import { CombatContentSchema } from '../../engine/combat/content.ts';
 
 // One truth: the TypeScript types of a scenario and the JSON Schema in scenarios/schema.json both come
 // from these definitions (`npm run schema` writes the file; a test checks it is current).
@@ -96,6 +97,27 @@ export const ScenarioSchema = Type.Object(
     ),
     grass: Type.Optional(GrassSchema),
     ecology: Type.Optional(EcologySettingsSchema),
+    content: Type.Optional(CombatContentSchema),
+    enemies: Type.Optional(
+      Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
+        description: 'Enemies placed at the start, by type (spread over zones).',
+      }),
+    ),
+    bots: Type.Optional(
+      Type.Object(
+        {
+          count: Type.Integer({ minimum: 0, description: 'In-process bots (players) over the whole world.' }),
+          moveEveryS: Type.Optional(Type.Number({ minimum: 0 })),
+          castEveryS: Type.Optional(Type.Number({ minimum: 0 })),
+          chatEveryS: Type.Optional(Type.Number({ minimum: 0 })),
+          captureEveryS: Type.Optional(Type.Number({ minimum: 0 })),
+        },
+        {
+          additionalProperties: false,
+          description: 'Scripted bots that move, cast, chat and capture (kind: load).',
+        },
+      ),
+    ),
     systems: Type.Optional(Type.Array(SystemUseSchema)),
   },
   {

@@ -1,6 +1,9 @@
 import type { SystemUse } from '../../engine/world/system.ts';
 import type { WorldOptions } from '../../engine/world/world.ts';
 import { ECOLOGY_PLUGIN } from '../../ecology/plugin.ts';
+import { resolveContent } from '../../engine/combat/content.ts';
+import { COMBAT_PLUGIN } from '../../engine/combat/plugin.ts';
+import { LOAD_PLUGIN } from '../load/plugin.ts';
 import { registerSemanticCheck } from './load.ts';
 import './ecology-checks.ts';
 import type { Scenario } from './schema.ts';
@@ -10,11 +13,26 @@ export function scenarioSystems(s: Scenario): SystemUse[] {
   if (s.systems && s.systems.length > 0)
     return s.systems.map((u) => ({ use: u.use, params: u.params ?? {} }));
   const out: SystemUse[] = [];
+  const combat = Boolean(s.bots || s.enemies || s.content);
+  const content = combat ? resolveContent(s.content ?? {}) : null;
   if (s.wanderers) out.push({ use: 'wander', params: { ...s.wanderers } });
+  // Bots send their intents first; ecology and combat act on them; move integrates velocities last.
+  if (content && (s.bots || s.enemies))
+    out.push({
+      use: 'bots',
+      params: {
+        ...(s.bots ?? {}),
+        count: s.bots?.count ?? 0,
+        enemies: s.enemies ?? {},
+        enemyTypes: Object.keys(content.enemies),
+      },
+    });
   if (s.species && s.species.length > 0)
     out.push({ use: 'ecology', params: { species: s.species, grass: s.grass, settings: s.ecology } });
+  if (content) out.push({ use: 'combat', params: content as never });
   // The move system integrates velocities: needed by wanderers and by species that wander continuously.
-  const continuous = Boolean(s.wanderers) || (s.species ?? []).some((sp) => sp.movement.mode === 'wander');
+  const continuous =
+    combat || Boolean(s.wanderers) || (s.species ?? []).some((sp) => sp.movement.mode === 'wander');
   if (continuous) out.push({ use: 'move' });
   return out;
 }
@@ -36,7 +54,10 @@ registerSemanticCheck((s) => {
 
 /** Plugin modules a scenario's systems come from. */
 export function scenarioPlugins(s: Scenario): string[] {
-  return s.species && s.species.length > 0 ? [ECOLOGY_PLUGIN] : [];
+  const out: string[] = [];
+  if (s.species && s.species.length > 0) out.push(ECOLOGY_PLUGIN);
+  if (s.bots || s.enemies || s.content) out.push(COMBAT_PLUGIN, LOAD_PLUGIN);
+  return out;
 }
 
 /** Options for turning a scenario into a world. */
