@@ -1,0 +1,56 @@
+// Snapshot benchmark: `node --import tsx engine/net/bench-snapshots.ts` — 1,000 moving entities on a
+// 200 m × 200 m zone, 200 clients each seeing about 100 of them, 20 Hz. Prints the encode + fan-out cost
+// per tick and the bytes each client receives.
+import { streamFor } from '../rng/rng.ts';
+import { buildGrid } from '../zone/grid.ts';
+import { World } from '../world/world.ts';
+import { ClientBaselines, encodeCells, interestCells, SnapshotClient } from './snapshot.ts';
+
+const w = await World.create({
+  seed: 1,
+  layout: { zonesX: 1, zonesY: 1, zoneWidthM: 200, zoneHeightM: 200, cellM: 8 },
+  systems: [{ use: 'wander', params: { count: 1000, speedMps: 1.5 } }, { use: 'move' }],
+});
+const rng = streamFor(1, 0, 0, 'bench-clients');
+// An area of interest of 7 × 7 cells of 8 m (56 m square) holds about 1000 × 56² / 200² ≈ 80 entities.
+const radiusCells = 3;
+const clients = Array.from({ length: 200 }, () => ({
+  x: 20 + rng() * 160,
+  y: 20 + rng() * 160,
+  b: new ClientBaselines(),
+  c: new SnapshotClient(0, 0),
+  bytes: 0,
+}));
+const ticks = 400;
+const times: number[] = [];
+let joinBytes = 0;
+let visible = 0;
+for (let t = 0; t < ticks; t++) {
+  await w.step();
+  const z = w.zones[0];
+  const t0 = performance.now();
+  buildGrid(z);
+  const frame = encodeCells(z, w.tick);
+  const msgs: Uint8Array[] = [];
+  for (const cl of clients) msgs.push(cl.b.encode(frame, interestCells(z, cl.x, cl.y, radiusCells)));
+  times.push(performance.now() - t0);
+  clients.forEach((cl, k) => {
+    if (t === 0) joinBytes += msgs[k].length;
+    cl.bytes += msgs[k].length;
+    cl.c.apply(msgs[k]);
+    cl.b.ack(w.tick); // clients ack every snapshot (about one round trip late in practice)
+  });
+  if (t === ticks - 1) visible = clients.reduce((s, cl) => s + cl.c.entities.size, 0) / clients.length;
+}
+await w.close();
+times.sort((a, b) => a - b);
+const seconds = ticks / 20;
+const out = {
+  entities: 1000,
+  clients: clients.length,
+  visiblePerClient: Math.round(visible),
+  encodeFanoutMs: { p50: +times[ticks >> 1].toFixed(3), p95: +times[Math.floor(ticks * 0.95)].toFixed(3) },
+  bytesPerClientPerSec: Math.round(clients.reduce((s, cl) => s + cl.bytes, 0) / clients.length / seconds),
+  joinSnapshotBytes: Math.round(joinBytes / clients.length),
+};
+console.log(JSON.stringify(out));
