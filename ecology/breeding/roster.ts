@@ -1,8 +1,8 @@
 import type { Rng } from '../../engine/rng/rng.ts';
 import { FLAG } from '../../engine/zone/layout.ts';
 import type { ZoneViews } from '../../engine/zone/zone.ts';
-import { captureChance } from './breeding.ts';
-import type { CaptureParams } from './breeding.ts';
+import { captureChance } from './capture.ts';
+import type { CaptureParams } from './capture.ts';
 
 /** A creature in a player's roster: what it was in the world, kept after it left. */
 export interface RosterCreature {
@@ -13,6 +13,10 @@ export interface RosterCreature {
   genome: number[];
   traits: Record<string, number>;
   capturedAtTick: number;
+  /** 0 for a wild-caught creature, parents' highest + 1 for a bred one. */
+  generation?: number;
+  /** Parent ids of a bred creature. */
+  parents?: [number, number];
 }
 
 /** A player's captured creatures (persistence is the game server's: this is the data and its rules). */
