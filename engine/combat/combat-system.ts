@@ -252,14 +252,17 @@ function applyInput(ctx: StepContext, p: CombatParams, c: Compiled, v: V, input:
       v.target[i] = Number(input.target) >>> 0;
       return;
     case 'cast':
+      castSeq = Number(input.seq ?? 0) >>> 0;
       return startCast(ctx, p, c, v, i, Number(input.slot), Number(input.target ?? v.target[i]) >>> 0);
     case 'console':
       return consoleCommand(ctx, p, c, v, i, String(input.command ?? ''));
   }
 }
 
+// The intent's sequence number travels back with a rejection so the client can match it to its request.
+let castSeq = 0;
 function reject(ctx: StepContext, v: V, i: number, skill: string, reason: (typeof REJECT)[number]): void {
-  ctx.emit('cast-rejected', v.id[i], { skill, reason });
+  ctx.emit('cast-rejected', v.id[i], { skill, reason, seq: castSeq });
 }
 
 function startCast(

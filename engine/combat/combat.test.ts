@@ -50,7 +50,7 @@ describe('Mage skills', () => {
     // Out of range (the grunt spawns 6 m away; move it to 16 m).
     a.z().f32('x')[a.at(grunt)] = 36;
     a.input('cast', a.mage, { slot: 1, target: grunt });
-    expect((await a.step()).find((e) => e.kind === 'cast-rejected')?.data).toEqual({
+    expect((await a.step()).find((e) => e.kind === 'cast-rejected')?.data).toMatchObject({
       skill: 'magic-missile',
       reason: 'range',
     });

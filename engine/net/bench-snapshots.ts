@@ -4,35 +4,36 @@
 import { streamFor } from '../rng/rng.ts';
 import { buildGrid } from '../zone/grid.ts';
 import { World } from '../world/world.ts';
-import { ClientBaselines, encodeCells, interestCells, SnapshotClient } from './snapshot.ts';
+import { ClientBaselines, interestRect, SnapshotClient, ZoneSnapshots } from './snapshot.ts';
 
 const w = await World.create({
   seed: 1,
-  layout: { zonesX: 1, zonesY: 1, zoneWidthM: 200, zoneHeightM: 200, cellM: 8 },
+  layout: { zonesX: 1, zonesY: 1, zoneWidthM: 200, zoneHeightM: 200, cellM: 9 },
   systems: [{ use: 'wander', params: { count: 1000, speedMps: 1.5 } }, { use: 'move' }],
 });
 const rng = streamFor(1, 0, 0, 'bench-clients');
-// An area of interest of 7 × 7 cells of 8 m (56 m square) holds about 1000 × 56² / 200² ≈ 80 entities.
+// An area of interest of 7 × 7 cells of 9 m (63 m square) holds about 1000 × 63² / 200² ≈ 100 entities.
 const radiusCells = 3;
 const clients = Array.from({ length: 200 }, () => ({
   x: 20 + rng() * 160,
   y: 20 + rng() * 160,
   b: new ClientBaselines(),
-  c: new SnapshotClient(0, 0),
+  c: new SnapshotClient(() => ({ x0: 0, y0: 0, cellsX: 23 })),
   bytes: 0,
 }));
 const ticks = 400;
 const times: number[] = [];
 let joinBytes = 0;
+const zone = new ZoneSnapshots(0);
 let visible = 0;
 for (let t = 0; t < ticks; t++) {
   await w.step();
   const z = w.zones[0];
   const t0 = performance.now();
   buildGrid(z);
-  const frame = encodeCells(z, w.tick);
+  zone.encodeTick(z, w.tick);
   const msgs: Uint8Array[] = [];
-  for (const cl of clients) msgs.push(cl.b.encode(frame, interestCells(z, cl.x, cl.y, radiusCells)));
+  for (const cl of clients) msgs.push(cl.b.encode(zone, interestRect(z, cl.x, cl.y, radiusCells)));
   times.push(performance.now() - t0);
   clients.forEach((cl, k) => {
     if (t === 0) joinBytes += msgs[k].length;

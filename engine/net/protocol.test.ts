@@ -46,6 +46,8 @@ const serverMessage: fc.Arbitrary<ServerMessage> = fc.oneof(
     token: text,
     tickRate: fc.integer({ min: 1, max: 255 }),
     zone: fc.integer({ min: 0, max: 65535 }),
+    resumed: fc.boolean(),
+    catalog: fc.string({ maxLength: 2000 }).map((t) => JSON.stringify({ t })),
   }),
   fc.record({ type: fc.constant('chat' as const), from: u32, text, final: fc.boolean() }),
   fc.record({
@@ -60,6 +62,12 @@ const serverMessage: fc.Arbitrary<ServerMessage> = fc.oneof(
     serverTick: u32,
   }),
   fc.record({ type: fc.constant('error' as const), code: fc.integer({ min: 0, max: 255 }), detail: text }),
+  fc.record({
+    type: fc.constant('event' as const),
+    kind: fc.string({ maxLength: 20 }),
+    entity: u32,
+    json: fc.string({ maxLength: 500 }).map((t) => JSON.stringify([t])),
+  }),
 );
 
 describe('protocol', () => {

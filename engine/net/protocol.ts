@@ -21,7 +21,10 @@ export const C2S = {
 } as const;
 
 /** Message types, server → client (snapshots have their own codec). */
-export const S2C = { welcome: 64, chat: 65, rejection: 66, pong: 67, error: 68 } as const;
+export const S2C = { welcome: 64, chat: 65, rejection: 66, pong: 67, error: 68, event: 70 } as const;
+
+/** Longest JSON text a server message carries (the welcome's catalog, a private event's data). */
+export const MAX_SERVER_TEXT_BYTES = 60_000;
 
 /** Why a frame was refused. */
 export const DECODE_ERRORS = [
@@ -57,11 +60,23 @@ export type ClientMessage =
 
 /** A server message other than snapshots. */
 export type ServerMessage =
-  | { type: 'welcome'; playerId: number; token: string; tickRate: number; zone: number }
+  | {
+      type: 'welcome';
+      playerId: number;
+      token: string;
+      tickRate: number;
+      zone: number;
+      /** Whether this join resumed an existing character. */
+      resumed: boolean;
+      /** JSON: the world layout, entity kinds and types, the class's skill bar (see `GameCatalog`). */
+      catalog: string;
+    }
   | { type: 'chat'; from: number; text: string; final: boolean }
   | { type: 'rejection'; code: number; seq: number; detail: string }
   | { type: 'pong'; clientTime: number; serverTick: number }
-  | { type: 'error'; code: number; detail: string };
+  | { type: 'error'; code: number; detail: string }
+  /** A private event for this player only (console output, capture result…), data as JSON. */
+  | { type: 'event'; kind: string; entity: number; json: string };
 
 /** A decode result: the message, or why the frame was refused. */
 export type Decoded<T> = { ok: true; msg: T } | { ok: false; code: DecodeError; detail: string };
@@ -301,7 +316,14 @@ export function encodeServer(m: ServerMessage): Uint8Array {
   const w = new Writer().u8(PROTOCOL_VERSION).u8(S2C[m.type]);
   switch (m.type) {
     case 'welcome':
-      return w.u32(m.playerId).text(m.token).u8(m.tickRate).u16(m.zone).done();
+      return w
+        .u32(m.playerId)
+        .text(m.token, 512)
+        .u8(m.tickRate)
+        .u16(m.zone)
+        .u8(m.resumed ? 1 : 0)
+        .text(m.catalog, MAX_SERVER_TEXT_BYTES)
+        .done();
     case 'chat':
       return w
         .u32(m.from)
@@ -314,6 +336,8 @@ export function encodeServer(m: ServerMessage): Uint8Array {
       return w.f64(m.clientTime).u32(m.serverTick).done();
     case 'error':
       return w.u8(m.code).text(m.detail).done();
+    case 'event':
+      return w.text(m.kind, 64).u32(m.entity).text(m.json, MAX_SERVER_TEXT_BYTES).done();
   }
 }
 
@@ -335,9 +359,19 @@ export function decodeServer(bytes: Uint8Array): Decoded<ServerMessage> {
   switch (type) {
     case 'welcome': {
       const playerId = r.u32();
-      const token = r.text('token');
+      const token = r.text('token', 512);
       const tickRate = r.u8();
-      msg = { type, playerId, token, tickRate, zone: r.u16() };
+      const zone = r.u16();
+      const resumed = r.u8() === 1;
+      msg = {
+        type,
+        playerId,
+        token,
+        tickRate,
+        zone,
+        resumed,
+        catalog: r.text('catalog', MAX_SERVER_TEXT_BYTES),
+      };
       break;
     }
     case 'chat': {
@@ -360,6 +394,12 @@ export function decodeServer(bytes: Uint8Array): Decoded<ServerMessage> {
     case 'error': {
       const code = r.u8();
       msg = { type, code, detail: r.text('detail') };
+      break;
+    }
+    case 'event': {
+      const kind = r.text('kind', 64);
+      const entity = r.u32();
+      msg = { type, kind, entity, json: r.text('json', MAX_SERVER_TEXT_BYTES) };
       break;
     }
   }

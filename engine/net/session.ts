@@ -4,6 +4,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export interface SessionClaims {
   character: number;
   issuedMs: number;
+  /** The character's name and class, chosen at character creation. */
+  name?: string;
+  cls?: string;
 }
 
 const b64 = (b: Buffer): string => b.toString('base64url');
@@ -19,8 +22,9 @@ export class SessionTable {
   ) {}
 
   /** A signed token for a new guest character. */
-  issue(character: number, nowMs: number): string {
-    const body = b64(Buffer.from(JSON.stringify({ character, issuedMs: nowMs } satisfies SessionClaims)));
+  issue(character: number, nowMs: number, extra: { name?: string; cls?: string } = {}): string {
+    const claims: SessionClaims = { character, issuedMs: nowMs, ...extra };
+    const body = b64(Buffer.from(JSON.stringify(claims)));
     return `${body}.${this.sign(body)}`;
   }
 
@@ -38,7 +42,10 @@ export class SessionTable {
     if (sig.length !== want.length || !timingSafeEqual(sig, want)) return null;
     try {
       const c = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionClaims;
-      return Number.isInteger(c.character) && Number.isFinite(c.issuedMs) ? c : null;
+      if (!Number.isInteger(c.character) || c.character < 1 || !Number.isFinite(c.issuedMs)) return null;
+      if (c.name !== undefined && typeof c.name !== 'string') return null;
+      if (c.cls !== undefined && typeof c.cls !== 'string') return null;
+      return c;
     } catch {
       return null;
     }

@@ -1,197 +1,617 @@
 import type { ZoneViews } from '../zone/zone.ts';
 import { FLAG } from '../zone/layout.ts';
+import { PROTOCOL_VERSION } from './protocol.ts';
 
-// Snapshots with interest management and per-cell delta encoding. Each tick the server encodes every grid
-// cell's entities once (a chunk per cell, with a content hash); a client's snapshot lists the cells in its
-// area of interest, sending a chunk only when the cell changed since the snapshot the client acknowledged
-// (a ring of baselines, as in Quake 3), and a 5-byte "unchanged" reference otherwise. Per-client cost is
-// proportional to its cells, not its entities.
+// Snapshots with interest management and per-entity deltas, encoded once per grid cell and fanned out.
+//
+// Each tick the server encodes every grid cell of a zone once: the cell's entities as 13-byte records sorted
+// by id (a canonical order both ends share). A client's snapshot covers a rectangle of cells around its
+// character. Against the snapshot the client last acknowledged (a ring of baselines, as in Quake 3) a cell
+// that did not change costs one bit; a cell that changed is sent as a per-entity delta (2 bytes for an entity
+// that only moved, 10 for any other change, 13 for one that entered) or in full when that is shorter. A delta
+// for (cell, baseline tick) is computed once and shared by every client acknowledging that tick, so the
+// per-client cost is a walk over its cells, not its entities. A client that acked nothing gets full cells.
 
-/** Metres per position unit: positions are sent as u16 sixteenths of a metre from the zone origin. */
+/** Position units per metre: positions travel as u16 sixteenths of a metre from the zone origin. */
 export const POSITION_SCALE = 16;
-/** Baselines kept per client; an ack older than this gets a full snapshot. */
+/** Baselines kept per client; an ack older than this gets full cells. */
 export const BASELINE_RING = 32;
+/** Message type of a snapshot frame (after the protocol version byte). */
+export const SNAPSHOT_TYPE = 69;
+/** Bytes per entity record: id u32, kind u8, type u8, state bits u8, x u16, y u16, hp u16. */
+export const RECORD_BYTES = 13;
+/** Snapshot state bits (per entity). Bit 0 is the engine's; systems may define the others. */
+export const STATE_BIT = { dead: 1, windup: 2, casting: 4, hostile: 8 } as const;
 
-const CELL_FULL = 1;
-const CELL_SAME = 2;
+const CHUNK_FULL = 1;
+const CHUNK_DELTA = 2;
+const OP_KEEP = 0x00;
+const OP_DROP = 0x40;
+const OP_MOVE = 0x80;
+const OP_UPDATE = 0xc0;
+const OP_NEW = 0xc1;
+const HEADER_BYTES = 21;
 
-/** One tick's encoded cells. */
+/** A function giving an entity's state bits (see `STATE_BIT`), built once per tick for a zone. */
+export type StateBits = (z: ZoneViews) => (i: number) => number;
+
+/** The engine's default state bits: dead only. */
+export const deadBit: StateBits = (z) => {
+  const flags = z.u8('flags');
+  return (i) => (flags[i] & FLAG.dead ? STATE_BIT.dead : 0);
+};
+
+/** One tick of one zone, encoded: each cell's records sorted by id. */
 export interface CellFrame {
   tick: number;
+  zone: number;
   cellsX: number;
+  cellsY: number;
   chunks: Uint8Array[];
   hashes: Uint32Array;
 }
 
-// FNV-1a over a chunk: equal chunks mean an unchanged cell.
+/** A rectangle of cells: the area of interest of one snapshot. */
+export interface CellRect {
+  cx0: number;
+  cy0: number;
+  w: number;
+  h: number;
+}
+
+// FNV-1a over a chunk: equal hashes and lengths almost always mean an unchanged cell (bytes are compared too).
 function hashBytes(b: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
   return h >>> 0;
 }
 
-/** Encodes every cell of a zone once (entities in grid order: the grid must be fresh for this tick). */
-export function encodeCells(z: ZoneViews, tick: number): CellFrame {
-  const g = z.geometry;
-  const id = z.u32('id');
-  const kind = z.u8('kind');
-  const type = z.u16('type');
-  const flags = z.u8('flags');
-  const x = z.f32('x');
-  const y = z.f32('y');
-  const hp = z.f32('hp');
-  const chunks: Uint8Array[] = new Array(z.cells);
-  const hashes = new Uint32Array(z.cells);
-  const tmp = new Uint8Array(12 * 256);
-  const dv = new DataView(tmp.buffer);
-  for (let c = 0; c < z.cells; c++) {
-    let at = 0;
-    let buf = tmp;
-    let view = dv;
-    for (let s = z.cellStart[c], e = z.cellStart[c + 1]; s < e; s++) {
-      const i = z.order[s];
-      if (flags[i] & (FLAG.removed | FLAG.migrating)) continue;
-      if (at + 12 > buf.length) {
-        const bigger = new Uint8Array(buf.length * 2);
-        bigger.set(buf);
-        buf = bigger;
-        view = new DataView(bigger.buffer);
-      }
-      view.setUint32(at, id[i], true);
-      view.setUint8(at + 4, kind[i]);
-      view.setUint8(at + 5, flags[i] & FLAG.dead ? 1 : 0);
-      view.setUint16(at + 6, Math.min(65535, Math.max(0, Math.round((x[i] - g.x0) * POSITION_SCALE))), true);
-      view.setUint16(at + 8, Math.min(65535, Math.max(0, Math.round((y[i] - g.y0) * POSITION_SCALE))), true);
-      view.setUint8(at + 10, Math.min(255, Math.max(0, Math.round(hp[i]))));
-      view.setUint8(at + 11, type[i] & 0xff);
-      at += 12;
-    }
-    chunks[c] = buf.slice(0, at);
-    hashes[c] = hashBytes(chunks[c]) ^ at;
-  }
-  return { tick, cellsX: g.cellsX, chunks, hashes };
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
-/** The cells within `radiusCells` of a position's cell (a square area of interest). */
-export function interestCells(z: ZoneViews, px: number, py: number, radiusCells: number): number[] {
+const clampU16 = (v: number): number => (v < 0 ? 0 : v > 65535 ? 65535 : Math.round(v));
+
+/** The square of cells within `radiusCells` of a position's cell, clipped to the zone. */
+export function interestRect(z: ZoneViews, px: number, py: number, radiusCells: number): CellRect {
   const g = z.geometry;
   const c = z.cellAt(px, py);
   const cx = c % g.cellsX;
   const cy = Math.floor(c / g.cellsX);
+  const cx0 = Math.max(0, cx - radiusCells);
+  const cy0 = Math.max(0, cy - radiusCells);
+  return {
+    cx0,
+    cy0,
+    w: Math.min(g.cellsX - 1, cx + radiusCells) - cx0 + 1,
+    h: Math.min(g.cellsY - 1, cy + radiusCells) - cy0 + 1,
+  };
+}
+
+/** The cells of a rectangle, row by row (the order snapshots use). */
+export function rectCells(r: CellRect, cellsX: number): number[] {
   const out: number[] = [];
-  for (let yy = Math.max(0, cy - radiusCells); yy <= Math.min(g.cellsY - 1, cy + radiusCells); yy++)
-    for (let xx = Math.max(0, cx - radiusCells); xx <= Math.min(g.cellsX - 1, cx + radiusCells); xx++)
-      out.push(yy * g.cellsX + xx);
+  for (let y = r.cy0; y < r.cy0 + r.h; y++)
+    for (let x = r.cx0; x < r.cx0 + r.w; x++) out.push(y * cellsX + x);
   return out;
 }
 
-/** What the server remembers per client: the cell hashes of the snapshots it sent, by tick. */
-export class ClientBaselines {
-  private readonly ring = new Map<number, Map<number, number>>();
-  private acked = -1;
+/**
+ * The server side of one zone's snapshots: encodes each tick's cells once and keeps the last
+ * `BASELINE_RING` ticks, with shared per-(cell, baseline) deltas.
+ */
+export class ZoneSnapshots {
+  private readonly frames = new Map<number, CellFrame>();
+  private readonly deltas = new Map<number, (Uint8Array | null | undefined)[]>();
+  private fullChunks: (Uint8Array | undefined)[] = [];
+  /** The frame of the latest encoded tick. */
+  current: CellFrame | null = null;
 
-  /** The client acknowledged a snapshot (it now holds that state). */
-  ack(tick: number): void {
-    if (this.ring.has(tick) && tick > this.acked) this.acked = tick;
+  constructor(readonly zone: number) {}
+
+  /** Encodes every cell of the zone for `tick` (the grid must be fresh for this tick). */
+  encodeTick(z: ZoneViews, tick: number, bitsOf: StateBits = deadBit): CellFrame {
+    const g = z.geometry;
+    const id = z.u32('id');
+    const kind = z.u8('kind');
+    const type = z.u16('type');
+    const flags = z.u8('flags');
+    const x = z.f32('x');
+    const y = z.f32('y');
+    const hp = z.f32('hp');
+    const bits = bitsOf(z);
+    const chunks: Uint8Array[] = new Array(z.cells);
+    const hashes = new Uint32Array(z.cells);
+    const prev = this.current;
+    let idx = new Int32Array(64);
+    for (let c = 0; c < z.cells; c++) {
+      let n = 0;
+      const s0 = z.cellStart[c];
+      const s1 = z.cellStart[c + 1];
+      if (s1 - s0 > idx.length) idx = new Int32Array((s1 - s0) * 2);
+      for (let s = s0; s < s1; s++) {
+        const i = z.order[s];
+        if (flags[i] & (FLAG.removed | FLAG.migrating)) continue;
+        // Insertion by id: cells hold a handful of entities, and grid order is nearly id order already.
+        let k = n++;
+        while (k > 0 && id[idx[k - 1]] > id[i]) {
+          idx[k] = idx[k - 1];
+          k--;
+        }
+        idx[k] = i;
+      }
+      const buf = new Uint8Array(n * RECORD_BYTES);
+      const dv = new DataView(buf.buffer);
+      for (let k = 0, at = 0; k < n; k++, at += RECORD_BYTES) {
+        const i = idx[k];
+        dv.setUint32(at, id[i], true);
+        buf[at + 4] = kind[i];
+        buf[at + 5] = type[i] & 0xff;
+        buf[at + 6] = bits(i);
+        dv.setUint16(at + 7, clampU16((x[i] - g.x0) * POSITION_SCALE), true);
+        dv.setUint16(at + 9, clampU16((y[i] - g.y0) * POSITION_SCALE), true);
+        dv.setUint16(at + 11, clampU16(Math.ceil(hp[i])), true);
+      }
+      const h = hashBytes(buf) ^ n;
+      // Reuse last tick's buffer when the cell is unchanged, so equal cells compare by identity later.
+      const old = prev?.chunks[c];
+      chunks[c] = old && prev.hashes[c] === h && sameBytes(old, buf) ? old : buf;
+      hashes[c] = h;
+    }
+    const frame: CellFrame = { tick, zone: this.zone, cellsX: g.cellsX, cellsY: g.cellsY, chunks, hashes };
+    this.frames.set(tick, frame);
+    for (const t of this.frames.keys()) if (t <= tick - BASELINE_RING - 1) this.frames.delete(t);
+    this.deltas.clear();
+    this.fullChunks = [];
+    this.current = frame;
+    return frame;
+  }
+
+  /** The frame of an earlier tick still in the ring. */
+  frame(tick: number): CellFrame | undefined {
+    return this.frames.get(tick);
+  }
+
+  /** Cell `c` of the current tick as a full chunk (mode byte + records), shared by all clients. */
+  full(c: number): Uint8Array {
+    let f = this.fullChunks[c];
+    if (!f) {
+      const rec = this.current!.chunks[c];
+      f = new Uint8Array(1 + rec.length);
+      f[0] = CHUNK_FULL;
+      f.set(rec, 1);
+      this.fullChunks[c] = f;
+    }
+    return f;
   }
 
   /**
-   * Encodes this tick's snapshot for the client: its cells, each either the full chunk or a reference to
-   * the acknowledged baseline. A client that acked nothing (or too long ago) gets full cells.
+   * Cell `c` of the current tick against baseline tick `base`: null when unchanged, else the shortest of
+   * a delta and the full chunk. Computed once per (cell, baseline) and shared.
    */
-  encode(frame: CellFrame, cells: readonly number[]): Uint8Array {
-    const base = this.acked >= 0 ? this.ring.get(this.acked) : undefined;
-    let size = 8;
-    const full: boolean[] = cells.map((c) => !base || base.get(c) !== frame.hashes[c]);
-    cells.forEach((c, k) => (size += 5 + (full[k] ? 2 + frame.chunks[c].length : 0)));
-    const out = new Uint8Array(size);
-    const dv = new DataView(out.buffer);
-    dv.setUint32(0, frame.tick, true);
-    dv.setUint32(4, base ? this.acked : 0xffffffff, true);
-    let at = 8;
-    const sent = new Map<number, number>();
-    cells.forEach((c, k) => {
-      dv.setUint32(at, c, true);
-      out[at + 4] = full[k] ? CELL_FULL : CELL_SAME;
-      at += 5;
-      if (full[k]) {
-        dv.setUint16(at, frame.chunks[c].length, true);
-        out.set(frame.chunks[c], at + 2);
-        at += 2 + frame.chunks[c].length;
-      }
-      sent.set(c, frame.hashes[c]);
-    });
-    this.ring.set(frame.tick, sent);
-    for (const t of this.ring.keys()) if (t <= frame.tick - BASELINE_RING) this.ring.delete(t);
-    if (this.acked >= 0 && !this.ring.has(this.acked)) this.acked = -1;
+  changed(c: number, base: CellFrame): Uint8Array | null {
+    let row = this.deltas.get(base.tick);
+    if (!row) this.deltas.set(base.tick, (row = []));
+    const hit = row[c];
+    if (hit !== undefined) return hit;
+    const cur = this.current!.chunks[c];
+    const old = base.chunks[c];
+    let out: Uint8Array | null;
+    if (cur === old || (base.hashes[c] === this.current!.hashes[c] && sameBytes(cur, old))) out = null;
+    else {
+      const d = encodeDelta(old, cur);
+      out = d.length < cur.length + 1 ? d : this.full(c);
+    }
+    row[c] = out;
     return out;
   }
 }
 
-/** An entity as the client sees it. */
+// A growable byte buffer for deltas and snapshots.
+class Bytes {
+  buf: Uint8Array;
+  n = 0;
+  constructor(size = 256) {
+    this.buf = new Uint8Array(size);
+  }
+  room(k: number): void {
+    if (this.n + k <= this.buf.length) return;
+    const b = new Uint8Array(Math.max(this.buf.length * 2, this.n + k));
+    b.set(this.buf.subarray(0, this.n));
+    this.buf = b;
+  }
+  u8(v: number): void {
+    this.room(1);
+    this.buf[this.n++] = v;
+  }
+  varint(v: number): void {
+    this.room(5);
+    while (v >= 0x80) {
+      this.buf[this.n++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[this.n++] = v;
+  }
+  bytes(b: Uint8Array, from = 0, to = b.length): void {
+    this.room(to - from);
+    this.buf.set(b.subarray(from, to), this.n);
+    this.n += to - from;
+  }
+  done(): Uint8Array {
+    return this.buf.slice(0, this.n);
+  }
+}
+
+const recId = (b: Uint8Array, at: number): number =>
+  (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+const recU16 = (b: Uint8Array, at: number): number => b[at] | (b[at + 1] << 8);
+
+/**
+ * A per-entity delta from `old` to `cur` (both sorted by id): ops walk the old records — keep a run, drop a
+ * run, move (2 bytes, |dx|,|dy| ≤ 4 m), update (9 bytes) — and the entities that entered come last.
+ * Trailing kept records are implied.
+ */
+export function encodeDelta(old: Uint8Array, cur: Uint8Array): Uint8Array {
+  const out = new Bytes(16 + cur.length);
+  out.u8(CHUNK_DELTA);
+  let keep = 0;
+  let drop = 0;
+  const flush = (): void => {
+    for (; keep > 0; keep -= Math.min(keep, 64)) out.u8(OP_KEEP | (Math.min(keep, 64) - 1));
+    for (; drop > 0; drop -= Math.min(drop, 64)) out.u8(OP_DROP | (Math.min(drop, 64) - 1));
+  };
+  const added: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < old.length || j < cur.length) {
+    const a = i < old.length ? recId(old, i) : Infinity;
+    const b = j < cur.length ? recId(cur, j) : Infinity;
+    if (a === b) {
+      let same = true;
+      for (let k = 4; k < RECORD_BYTES; k++) if (old[i + k] !== cur[j + k]) same = false;
+      if (same) {
+        if (drop) flush();
+        keep++;
+      } else {
+        flush();
+        const dx = recU16(cur, j + 7) - recU16(old, i + 7);
+        const dy = recU16(cur, j + 9) - recU16(old, i + 9);
+        let onlyMoved = dx >= -64 && dx <= 63 && dy >= -64 && dy <= 63;
+        for (let k = 4; k < 7 && onlyMoved; k++) if (old[i + k] !== cur[j + k]) onlyMoved = false;
+        if (onlyMoved && (old[i + 11] !== cur[j + 11] || old[i + 12] !== cur[j + 12])) onlyMoved = false;
+        if (onlyMoved) {
+          const v = ((dx & 0x7f) << 7) | (dy & 0x7f);
+          out.u8(OP_MOVE | (v >> 8));
+          out.u8(v & 0xff);
+        } else {
+          out.u8(OP_UPDATE);
+          out.bytes(cur, j + 4, j + RECORD_BYTES);
+        }
+      }
+      i += RECORD_BYTES;
+      j += RECORD_BYTES;
+    } else if (a < b) {
+      if (keep) flush();
+      drop++;
+      i += RECORD_BYTES;
+    } else {
+      added.push(j);
+      j += RECORD_BYTES;
+    }
+  }
+  if (drop) flush();
+  if (added.length) {
+    out.u8(OP_NEW);
+    out.varint(added.length);
+    for (const at of added) out.bytes(cur, at, at + RECORD_BYTES);
+  }
+  return out.done();
+}
+
+/** Applies a delta (without its mode byte) to `old`; returns the new sorted records, or an error. */
+export function applyDelta(old: Uint8Array, d: Uint8Array): Uint8Array | string {
+  const out = new Bytes(old.length + 64);
+  let i = 0;
+  let at = 0;
+  const added: Uint8Array[] = [];
+  while (at < d.length) {
+    const op = d[at++];
+    if (op === OP_NEW) {
+      let n = 0;
+      for (let shift = 0; ; shift += 7) {
+        if (at >= d.length || shift > 21) return 'truncated count';
+        const b = d[at++];
+        n |= (b & 0x7f) << shift;
+        if (b < 0x80) break;
+      }
+      if (at + n * RECORD_BYTES !== d.length) return 'bad entered-entity list';
+      for (let k = 0; k < n; k++, at += RECORD_BYTES) added.push(d.subarray(at, at + RECORD_BYTES));
+      break;
+    }
+    const kind = op & 0xc0;
+    if (kind === OP_KEEP || kind === OP_DROP) {
+      const n = (op & 0x3f) + 1;
+      if (i + n * RECORD_BYTES > old.length) return 'op past the baseline';
+      if (kind === OP_KEEP) out.bytes(old, i, i + n * RECORD_BYTES);
+      i += n * RECORD_BYTES;
+    } else if (kind === OP_MOVE) {
+      if (at >= d.length || i + RECORD_BYTES > old.length) return 'truncated move';
+      const v = ((op & 0x3f) << 8) | d[at++];
+      const dx = ((v >> 7) << 25) >> 25;
+      const dy = ((v & 0x7f) << 25) >> 25;
+      out.bytes(old, i, i + RECORD_BYTES);
+      const r = out.n - RECORD_BYTES;
+      const nx = recU16(old, i + 7) + dx;
+      const ny = recU16(old, i + 9) + dy;
+      if (nx < 0 || nx > 65535 || ny < 0 || ny > 65535) return 'move out of range';
+      out.buf[r + 7] = nx & 0xff;
+      out.buf[r + 8] = nx >> 8;
+      out.buf[r + 9] = ny & 0xff;
+      out.buf[r + 10] = ny >> 8;
+      i += RECORD_BYTES;
+    } else if (op === OP_UPDATE) {
+      if (at + RECORD_BYTES - 4 > d.length || i + RECORD_BYTES > old.length) return 'truncated update';
+      out.bytes(old, i, i + 4);
+      out.bytes(d, at, at + RECORD_BYTES - 4);
+      at += RECORD_BYTES - 4;
+      i += RECORD_BYTES;
+    } else return `bad op ${op}`;
+  }
+  out.bytes(old, i, old.length);
+  if (!added.length) return out.done();
+  // Merge the entered records into id order.
+  const kept = out.done();
+  const merged = new Uint8Array(kept.length + added.length * RECORD_BYTES);
+  let p = 0;
+  let q = 0;
+  let w = 0;
+  while (p < kept.length || q < added.length) {
+    if (q >= added.length || (p < kept.length && recId(kept, p) < recId(added[q], 0))) {
+      merged.set(kept.subarray(p, p + RECORD_BYTES), w);
+      p += RECORD_BYTES;
+    } else {
+      merged.set(added[q++], w);
+    }
+    w += RECORD_BYTES;
+  }
+  return merged;
+}
+
+/** What a snapshot carries besides cells: the player's private block and this tick's events (opaque bytes). */
+export interface SnapshotExtras {
+  /** The last move sequence number the server applied for this client (for reconciliation). */
+  ackSeq?: number;
+  /** The player's own state; sent only when it differs from the acknowledged baseline's. */
+  self?: Uint8Array;
+  /** This tick's events visible to the client (always sent; events are not part of the baseline). */
+  events?: Uint8Array;
+}
+
+interface Sent {
+  zone: number;
+  rect: CellRect;
+  self: Uint8Array | undefined;
+}
+
+/** What the server remembers per client: the rectangle and private block of each snapshot it sent. */
+export class ClientBaselines {
+  private readonly ring = new Map<number, Sent>();
+  private acked = -1;
+
+  /** The client acknowledged a snapshot (it now holds that state); unknown or older ticks are ignored. */
+  ack(tick: number): void {
+    if (this.ring.has(tick) && tick > this.acked) this.acked = tick;
+  }
+
+  /** The tick the next snapshot will be a delta against, or -1. */
+  get baseline(): number {
+    return this.acked;
+  }
+
+  /** Forgets every baseline (the next snapshot is full), e.g. after the client reported a gap. */
+  reset(): void {
+    this.acked = -1;
+    this.ring.clear();
+  }
+
+  /** Encodes the current tick's snapshot of `zone` for this client over the cells of `rect`. */
+  encode(zone: ZoneSnapshots, rect: CellRect, extras: SnapshotExtras = {}): Uint8Array {
+    const frame = zone.current!;
+    const sent = this.acked >= 0 ? this.ring.get(this.acked) : undefined;
+    const baseFrame = sent && sent.zone === zone.zone ? zone.frame(this.acked) : undefined;
+    const base = baseFrame ? sent : undefined;
+    const cellsX = frame.cellsX;
+    const cellCount = rect.w * rect.h;
+    const maskBytes = (cellCount + 7) >> 3;
+    const out = new Bytes(HEADER_BYTES + maskBytes + 256);
+    out.room(HEADER_BYTES + maskBytes);
+    const dv = new DataView(out.buf.buffer);
+    out.buf[0] = PROTOCOL_VERSION;
+    out.buf[1] = SNAPSHOT_TYPE;
+    dv.setUint32(2, frame.tick, true);
+    dv.setUint32(6, base ? this.acked : 0xffffffff, true);
+    dv.setUint16(10, zone.zone, true);
+    dv.setUint16(12, (extras.ackSeq ?? 0) & 0xffff, true);
+    dv.setUint16(14, rect.cx0, true);
+    dv.setUint16(16, rect.cy0, true);
+    out.buf[18] = rect.w;
+    out.buf[19] = rect.h;
+    const baseSelf = base?.self;
+    const sendSelf = extras.self !== undefined && !(baseSelf && sameBytes(baseSelf, extras.self));
+    out.buf[20] = (sendSelf ? 1 : 0) | (extras.events?.length ? 2 : 0);
+    out.n = HEADER_BYTES + maskBytes;
+    out.buf.fill(0, HEADER_BYTES, HEADER_BYTES + maskBytes);
+    const r0 = base?.rect;
+    let k = 0;
+    for (let cy = rect.cy0; cy < rect.cy0 + rect.h; cy++)
+      for (let cx = rect.cx0; cx < rect.cx0 + rect.w; cx++, k++) {
+        const c = cy * cellsX + cx;
+        const inBase = r0 && cx >= r0.cx0 && cx < r0.cx0 + r0.w && cy >= r0.cy0 && cy < r0.cy0 + r0.h;
+        const chunk = inBase ? zone.changed(c, baseFrame!) : zone.full(c);
+        if (!chunk) continue;
+        out.buf[HEADER_BYTES + (k >> 3)] |= 1 << (k & 7);
+        out.varint(chunk.length);
+        out.bytes(chunk);
+      }
+    if (sendSelf) {
+      out.varint(extras.self!.length);
+      out.bytes(extras.self!);
+    }
+    if (extras.events?.length) {
+      out.varint(extras.events.length);
+      out.bytes(extras.events);
+    }
+    this.ring.set(frame.tick, { zone: zone.zone, rect: { ...rect }, self: extras.self ?? baseSelf });
+    for (const t of this.ring.keys()) if (t <= frame.tick - BASELINE_RING) this.ring.delete(t);
+    if (this.acked >= 0 && !this.ring.has(this.acked)) this.acked = -1;
+    return out.done();
+  }
+}
+
+/** An entity as the client sees it (positions in metres, world coordinates). */
 export interface SeenEntity {
   id: number;
   kind: number;
+  type: number;
+  bits: number;
   dead: boolean;
   x: number;
   y: number;
   hp: number;
-  type: number;
 }
 
-/** The client side: rebuilds the visible entities from full and delta snapshots. */
+/** A decoded snapshot. */
+export interface SnapshotView {
+  tick: number;
+  zone: number;
+  ackSeq: number;
+  /** The player's private block (this tick's or carried from the baseline); undefined before the first. */
+  self: Uint8Array | undefined;
+  /** This tick's events, or an empty array. */
+  events: Uint8Array;
+}
+
+interface Held {
+  zone: number;
+  rect: CellRect;
+  cells: Map<number, Uint8Array>;
+  self: Uint8Array | undefined;
+}
+
+/** The client side: rebuilds the visible entities from full and delta snapshots; never throws on bad bytes. */
 export class SnapshotClient {
-  /** Cells by tick received, so a delta can be applied to the baseline it names. */
-  private readonly history = new Map<number, Map<number, SeenEntity[]>>();
+  private readonly history = new Map<number, Held>();
+  /** The visible entities after the last applied snapshot, by id. */
   entities = new Map<number, SeenEntity>();
+  /** The last snapshot applied. */
+  last: SnapshotView | null = null;
 
-  constructor(
-    readonly x0: number,
-    readonly y0: number,
-  ) {}
+  /** `origins(zone)` gives each zone's world origin in metres (positions are sent relative to it). */
+  constructor(private readonly origins: (zone: number) => { x0: number; y0: number; cellsX: number }) {}
 
-  /** Applies a snapshot; returns its tick (to acknowledge), or an error for a frame it cannot use. */
-  apply(bytes: Uint8Array): { ok: true; tick: number } | { ok: false; error: string } {
-    if (bytes.length < 8) return { ok: false, error: 'short snapshot' };
+  /** Applies a snapshot frame; returns it (ack its tick), or an error for a frame it cannot use. */
+  apply(bytes: Uint8Array): { ok: true; snapshot: SnapshotView } | { ok: false; error: string } {
+    if (bytes.length < HEADER_BYTES) return { ok: false, error: 'short snapshot' };
+    if (bytes[0] !== PROTOCOL_VERSION || bytes[1] !== SNAPSHOT_TYPE)
+      return { ok: false, error: 'not a snapshot' };
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const tick = dv.getUint32(0, true);
-    const baseTick = dv.getUint32(4, true);
-    const base = baseTick === 0xffffffff ? null : this.history.get(baseTick);
+    const tick = dv.getUint32(2, true);
+    const baseTick = dv.getUint32(6, true);
+    const zone = dv.getUint16(10, true);
+    const ackSeq = dv.getUint16(12, true);
+    const rect: CellRect = {
+      cx0: dv.getUint16(14, true),
+      cy0: dv.getUint16(16, true),
+      w: bytes[18],
+      h: bytes[19],
+    };
+    const has = bytes[20];
+    const base = baseTick === 0xffffffff ? undefined : this.history.get(baseTick);
     if (baseTick !== 0xffffffff && !base) return { ok: false, error: `unknown baseline ${baseTick}` };
-    const cells = new Map<number, SeenEntity[]>();
-    let at = 8;
-    while (at < bytes.length) {
-      if (at + 5 > bytes.length) return { ok: false, error: 'truncated cell' };
-      const c = dv.getUint32(at, true);
-      const mode = bytes[at + 4];
-      at += 5;
-      if (mode === CELL_SAME) {
-        const prev = base?.get(c);
-        if (!prev) return { ok: false, error: `cell ${c} not in baseline` };
-        cells.set(c, prev);
-      } else if (mode === CELL_FULL) {
-        if (at + 2 > bytes.length) return { ok: false, error: 'truncated chunk' };
-        const n = dv.getUint16(at, true);
-        at += 2;
-        if (at + n > bytes.length || n % 12 !== 0) return { ok: false, error: 'bad chunk length' };
-        const list: SeenEntity[] = [];
-        for (let k = at; k < at + n; k += 12)
-          list.push({
-            id: dv.getUint32(k, true),
-            kind: bytes[k + 4],
-            dead: bytes[k + 5] === 1,
-            x: this.x0 + dv.getUint16(k + 6, true) / POSITION_SCALE,
-            y: this.y0 + dv.getUint16(k + 8, true) / POSITION_SCALE,
-            hp: bytes[k + 10],
-            type: bytes[k + 11],
-          });
-        cells.set(c, list);
-        at += n;
-      } else return { ok: false, error: `bad cell mode ${mode}` };
+    if (base && base.zone !== zone) return { ok: false, error: 'baseline from another zone' };
+    let origin: { x0: number; y0: number; cellsX: number };
+    try {
+      origin = this.origins(zone);
+    } catch {
+      return { ok: false, error: `unknown zone ${zone}` };
     }
-    this.history.set(tick, cells);
+    const maskBytes = (rect.w * rect.h + 7) >> 3;
+    let at = HEADER_BYTES + maskBytes;
+    if (at > bytes.length) return { ok: false, error: 'truncated mask' };
+    const varint = (): number => {
+      let v = 0;
+      for (let shift = 0; shift <= 28; shift += 7) {
+        if (at >= bytes.length) return -1;
+        const b = bytes[at++];
+        v += (b & 0x7f) * 2 ** shift;
+        if (b < 0x80) return v;
+      }
+      return -1;
+    };
+    const cells = new Map<number, Uint8Array>();
+    let k = 0;
+    for (let cy = rect.cy0; cy < rect.cy0 + rect.h; cy++)
+      for (let cx = rect.cx0; cx < rect.cx0 + rect.w; cx++, k++) {
+        const c = cy * origin.cellsX + cx;
+        const set = (bytes[HEADER_BYTES + (k >> 3)] >> (k & 7)) & 1;
+        const prev = base?.cells.get(c);
+        if (!set) {
+          if (!prev) return { ok: false, error: `cell ${c} not in baseline` };
+          cells.set(c, prev);
+          continue;
+        }
+        const n = varint();
+        if (n < 1 || at + n > bytes.length) return { ok: false, error: 'bad chunk length' };
+        const chunk = bytes.subarray(at, at + n);
+        at += n;
+        if (chunk[0] === CHUNK_FULL) {
+          if ((n - 1) % RECORD_BYTES !== 0) return { ok: false, error: 'bad full chunk' };
+          cells.set(c, chunk.slice(1));
+        } else if (chunk[0] === CHUNK_DELTA) {
+          if (!prev) return { ok: false, error: `delta for cell ${c} without a baseline` };
+          const next = applyDelta(prev, chunk.subarray(1));
+          if (typeof next === 'string') return { ok: false, error: `cell ${c}: ${next}` };
+          cells.set(c, next);
+        } else return { ok: false, error: `bad chunk mode ${chunk[0]}` };
+      }
+    let self = base?.self;
+    if (has & 1) {
+      const n = varint();
+      if (n < 0 || at + n > bytes.length) return { ok: false, error: 'bad self block' };
+      self = bytes.slice(at, at + n);
+      at += n;
+    }
+    let events = new Uint8Array(0);
+    if (has & 2) {
+      const n = varint();
+      if (n < 0 || at + n > bytes.length) return { ok: false, error: 'bad events block' };
+      events = bytes.slice(at, at + n);
+      at += n;
+    }
+    if (at !== bytes.length) return { ok: false, error: 'trailing bytes' };
+    this.history.set(tick, { zone, rect, cells, self });
     for (const t of this.history.keys()) if (t <= tick - BASELINE_RING - 1) this.history.delete(t);
-    this.entities = new Map([...cells.values()].flat().map((e) => [e.id, e]));
-    return { ok: true, tick };
+    const entities = new Map<number, SeenEntity>();
+    for (const rec of cells.values()) {
+      const rv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+      for (let p = 0; p < rec.length; p += RECORD_BYTES) {
+        const bits = rec[p + 6];
+        entities.set(rv.getUint32(p, true), {
+          id: rv.getUint32(p, true),
+          kind: rec[p + 4],
+          type: rec[p + 5],
+          bits,
+          dead: (bits & STATE_BIT.dead) !== 0,
+          x: origin.x0 + rv.getUint16(p + 7, true) / POSITION_SCALE,
+          y: origin.y0 + rv.getUint16(p + 9, true) / POSITION_SCALE,
+          hp: rv.getUint16(p + 11, true),
+        });
+      }
+    }
+    this.entities = entities;
+    this.last = { tick, zone, ackSeq, self, events };
+    return { ok: true, snapshot: this.last };
   }
 }
