@@ -309,6 +309,17 @@ export const ecologySystem: SystemDef<EcologyParams> = {
     const kind = z.u8('kind');
     const type = z.u16('type');
     const flags = z.u8('flags');
+    // A player captured a creature (the game server checked range and rolled the chance): it leaves the world.
+    for (const input of ctx.inputs) {
+      if (input.kind !== 'capture-remove') continue;
+      const ids = z.u32('id');
+      for (let i = 0; i < n; i++)
+        if (ids[i] === input.entity && kind[i] === ENTITY_KIND.creature && !(flags[i] & SKIP)) {
+          ctx.despawn(i);
+          ctx.emit('captured', ids[i], { by: Number(input.by ?? 0) });
+          break;
+        }
+    }
     const L = lists(C.species.length, n);
     const cnt = new Int32Array(C.species.length);
     for (let i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 import { decodeEvents } from './events.ts';
 import type { NetEvent } from './events.ts';
+import { Reassembler } from './fragment.ts';
 import { decodeServer, encodeClient, PROTOCOL_VERSION } from './protocol.ts';
 import type { ClientMessage, ServerMessage } from './protocol.ts';
 import { decodeSelf } from './self-state.ts';
@@ -120,6 +121,19 @@ export class GameClient {
     return this.ws.readyState === 1;
   }
 
+  private readonly reassembler = new Reassembler();
+
+  /** Feeds a datagram from a second channel (geckos.io carries snapshots in fragments). */
+  receiveDatagram(d: Uint8Array): void {
+    const frame = this.reassembler.push(d);
+    if (frame)
+      this.onBytes(
+        frame,
+        () => {},
+        () => {},
+      );
+  }
+
   private onBytes(bytes: Uint8Array, resolve: () => void, reject: (e: Error) => void): void {
     this.stats.bytesIn += bytes.length;
     const l = this.o.listeners;
@@ -237,6 +251,14 @@ export class GameClient {
   /** Breeds two roster entries. */
   breed(rosterA: number, rosterB: number): void {
     this.send({ type: 'breed', rosterA, rosterB });
+  }
+  /** Asks for the offspring preview of two roster entries. */
+  preview(rosterA: number, rosterB: number): void {
+    this.send({ type: 'preview', rosterA, rosterB });
+  }
+  /** Asks what is known of an entity (species and traits of a creature). */
+  inspect(target: number): void {
+    this.send({ type: 'inspect', target });
   }
   /** Measures a round trip (the answer lands in `stats.rttMs`). */
   ping(): void {

@@ -31,6 +31,8 @@ const clientMessage: fc.Arbitrary<ClientMessage> = fc.oneof(
   fc.record({ type: fc.constant('chat' as const), text }),
   fc.record({ type: fc.constant('capture' as const), target: u32 }),
   fc.record({ type: fc.constant('breed' as const), rosterA: u32, rosterB: u32 }),
+  fc.record({ type: fc.constant('preview' as const), rosterA: u32, rosterB: u32 }),
+  fc.record({ type: fc.constant('inspect' as const), target: u32 }),
   fc.record({ type: fc.constant('console' as const), command: text }),
   fc.record({ type: fc.constant('ack' as const), tick: u32 }),
   fc.record({

@@ -18,6 +18,8 @@ export const C2S = {
   console: 9,
   ack: 10,
   ping: 11,
+  inspect: 12,
+  preview: 13,
 } as const;
 
 /** Message types, server → client (snapshots have their own codec). */
@@ -54,6 +56,8 @@ export type ClientMessage =
   | { type: 'chat'; text: string }
   | { type: 'capture'; target: number }
   | { type: 'breed'; rosterA: number; rosterB: number }
+  | { type: 'preview'; rosterA: number; rosterB: number }
+  | { type: 'inspect'; target: number }
   | { type: 'console'; command: string }
   | { type: 'ack'; tick: number }
   | { type: 'ping'; clientTime: number };
@@ -221,10 +225,12 @@ export function encodeClient(m: ClientMessage): Uint8Array {
       return w.u8(m.slot).u32(m.target).f32(m.aimX).f32(m.aimY).u32(m.seq).done();
     case 'target':
     case 'capture':
+    case 'inspect':
       return w.u32(m.target).done();
     case 'chat':
       return w.text(m.text).done();
     case 'breed':
+    case 'preview':
       return w.u32(m.rosterA).u32(m.rosterB).done();
     case 'console':
       return w.text(m.command).done();
@@ -287,12 +293,14 @@ export function decodeClient(bytes: Uint8Array): Decoded<ClientMessage> {
     }
     case 'target':
     case 'capture':
+    case 'inspect':
       msg = { type, target: r.u32() };
       break;
     case 'chat':
       msg = { type, text: r.text('chat text') };
       break;
-    case 'breed': {
+    case 'breed':
+    case 'preview': {
       const rosterA = r.u32();
       msg = { type, rosterA, rosterB: r.u32() };
       break;

@@ -9,6 +9,7 @@ import { buildGrid } from '../zone/grid.ts';
 import { ENTITY_KIND, FLAG } from '../zone/layout.ts';
 import type { ZoneViews } from '../zone/zone.ts';
 import { encodeEvent } from './events.ts';
+import { fragment } from './fragment.ts';
 import { TokenBucket } from './limits.ts';
 import type { TokenBucketOptions } from './limits.ts';
 import { decodeClient, encodeServer } from './protocol.ts';
@@ -75,6 +76,10 @@ export interface ZoneServerHooks {
   capture?(player: HookPlayer, target: number, world: World): Promise<Record<string, unknown>>;
   /** A breed intent on two roster entries; the result is sent as a private `breed` event. */
   breed?(player: HookPlayer, rosterA: number, rosterB: number): Promise<Record<string, unknown>>;
+  /** The offspring preview of two roster entries (a private `preview` event). */
+  preview?(player: HookPlayer, rosterA: number, rosterB: number): Promise<Record<string, unknown>>;
+  /** What a player may know of an entity it points at (a private `inspect` event: species, traits…). */
+  inspect?(player: HookPlayer, target: number, world: World): Promise<Record<string, unknown>>;
 }
 
 /** Counters and timings a server exposes (to `/metrics`, the load command, tests). */
@@ -170,6 +175,8 @@ interface Client {
   badFrames: number;
   lastLimitNoticeMs: number;
   closed: boolean;
+  /** A datagram channel (geckos.io) carrying this client's snapshots, when bound. */
+  datagram: ((d: Uint8Array) => void) | null;
 }
 
 interface Character {
@@ -292,6 +299,7 @@ export class ZoneServer {
       badFrames: 0,
       lastLimitNoticeMs: -Infinity,
       closed: false,
+      datagram: null,
     };
     this.clients.add(client);
     this.stats.clients = this.clients.size;
@@ -391,6 +399,10 @@ export class ZoneServer {
         return this.runHook(client, 'capture', (p) => this.o.hooks?.capture?.(p, m.target, this.world));
       case 'breed':
         return this.runHook(client, 'breed', (p) => this.o.hooks?.breed?.(p, m.rosterA, m.rosterB));
+      case 'preview':
+        return this.runHook(client, 'preview', (p) => this.o.hooks?.preview?.(p, m.rosterA, m.rosterB));
+      case 'inspect':
+        return this.runHook(client, 'inspect', (p) => this.o.hooks?.inspect?.(p, m.target, this.world));
     }
   }
 
@@ -818,8 +830,33 @@ export class ZoneServer {
       });
       this.stats.bytesOut += snap.length;
       this.stats.snapshotsSent++;
-      c.conn.sendSnapshot(snap);
+      if (c.datagram) for (const d of fragment(snap, this.fragmentId++ & 0xffff)) c.datagram(d);
+      else c.conn.sendSnapshot(snap);
     }
+  }
+
+  private fragmentId = 0;
+
+  /**
+   * Routes a connected character's snapshots over a datagram channel (geckos.io's unreliable channel),
+   * split into datagrams of at most 1,100 bytes; everything else stays on its connection. Returns the
+   * unbind function, or an error when the token names no connected character.
+   */
+  bindDatagrams(
+    token: string,
+    send: (d: Uint8Array) => void,
+  ): { ok: true; unbind(): void } | { ok: false; reason: string } {
+    const claims = this.sessions.verify(token);
+    if (!claims) return { ok: false, reason: 'bad token' };
+    const client = this.characters.get(claims.character)?.client;
+    if (!client || client.closed) return { ok: false, reason: 'join over the WebSocket first' };
+    client.datagram = send;
+    return {
+      ok: true,
+      unbind: () => {
+        if (client.datagram === send) client.datagram = null;
+      },
+    };
   }
 
   /** Runs the tick loop at the world's tick rate until `stop()`. */

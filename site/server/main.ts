@@ -6,6 +6,7 @@ import { BUILD_DIR, buildIsStale, buildSite, SITE_DIR } from './build.ts';
 import { createAiServices } from './ai/services.ts';
 import { assetHttpHandler } from './assets/asset-storage.ts';
 import { createAssetServices } from './assets/services.ts';
+import { createGameService } from './game/game-service.ts';
 import { LabService } from './lab-service.ts';
 import { createMetrics, metricsHandler } from './metrics/metrics.ts';
 import { setRuntime } from './runtime.ts';
@@ -21,6 +22,8 @@ export interface ServerOptions {
   dev?: boolean;
   /** Results directory (default `data/`, or ARCANE_DATA). */
   dataDir?: string;
+  /** The scenario the game zone serves (default scenarios/test-area.yaml, or ARCANE_GAME_SCENARIO); false: no game. */
+  game?: string | false;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -47,7 +50,12 @@ export async function startServer(
     dataDir,
     workers: 2,
   });
-  setRuntime({ lab, metrics, assets, ai });
+  const gameFile =
+    o.game ?? process.env.ARCANE_GAME_SCENARIO ?? join(ROOT_DIR, 'scenarios', 'test-area.yaml');
+  const game = gameFile
+    ? await createGameService({ scenarioFile: gameFile, ai, metrics, log: (l) => console.warn(l) })
+    : null;
+  setRuntime({ lab, metrics, assets, ai, game });
   let handler: Handler;
   let closeVite: () => Promise<void> = async () => {};
   if (o.dev) {
@@ -82,6 +90,7 @@ export async function startServer(
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
+  await game?.attach(server);
   const addr = server.address();
   const actualPort = typeof addr === 'object' && addr ? addr.port : port;
   const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}`;
@@ -89,6 +98,7 @@ export async function startServer(
     server,
     url,
     async close() {
+      await game?.close();
       await new Promise<void>((r) => server.close(() => r()));
       await closeVite();
       await ai.close();

@@ -1,5 +1,6 @@
 import type { AiServices } from './ai/services.ts';
 import type { AssetServices } from './assets/services.ts';
+import type { GameService } from './game/game-service.ts';
 import type { LabService } from './lab-service.ts';
 import type { ServerMetrics } from './metrics/metrics.ts';
 
@@ -9,6 +10,8 @@ export interface ArcaneRuntime {
   metrics: ServerMetrics;
   assets: AssetServices;
   ai: AiServices;
+  /** The game zone (null when the server runs without one). */
+  game: GameService | null;
 }
 
 const KEY = '__arcaneRuntime';
