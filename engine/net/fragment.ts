@@ -40,7 +40,8 @@ export class Reassembler {
 
   /** Feeds a datagram: returns a whole frame when one is complete (or the datagram was not a fragment), else null. */
   push(d: Uint8Array): Uint8Array | null {
-    if (d.length < 2 || d[1] !== FRAGMENT_TYPE) return d;
+    // Whole frames pass through: only a fragment carries this version and type.
+    if (d.length < 2 || d[0] !== PROTOCOL_VERSION || d[1] !== FRAGMENT_TYPE) return d;
     if (d.length < HEADER + 1) return null;
     const id = d[2] | (d[3] << 8);
     const k = d[4];

@@ -24,27 +24,66 @@ export interface SelfState {
 
 const CD_SLOTS = 8;
 
+/**
+ * Encodes players' private blocks for one zone and tick (views fetched once). `encode` returns `previous`
+ * itself when nothing changed, so an unchanged block costs no allocation and compares by identity.
+ */
+export class SelfEncoder {
+  private readonly v;
+  private readonly defs;
+  private scratch = new Uint8Array(64);
+
+  constructor(z: ZoneViews, content: CombatContent) {
+    this.v = {
+      type: z.u16('type'),
+      hp: z.f32('hp'),
+      mp: z.f32('mp'),
+      gcd: z.u32('gcd'),
+      castEnd: z.u32('castEnd'),
+      respawnAt: z.u32('respawnAt'),
+      target: z.u32('target'),
+      cast: z.u8('cast'),
+      flags: z.u8('flags'),
+      god: z.u8('god'),
+      cd: z.u32('cd'),
+    };
+    const all = Object.values(content.classes);
+    this.defs = Object.keys(content.classes).map((n) => content.classes[n] ?? all[0]);
+  }
+
+  /** The block of the player at index `i`; `previous` back when it is byte-for-byte the same. */
+  encode(i: number, previous?: Uint8Array): Uint8Array {
+    const v = this.v;
+    const def = this.defs[v.type[i]] ?? this.defs[0];
+    const slots = def.skills.length;
+    const n = 27 + 4 * slots;
+    if (this.scratch.length < n) this.scratch = new Uint8Array(n * 2);
+    const out = this.scratch;
+    const dv = new DataView(out.buffer);
+    dv.setUint16(0, Math.max(0, Math.ceil(v.hp[i])), true);
+    dv.setUint16(2, def.hp, true);
+    dv.setUint16(4, Math.max(0, Math.floor(v.mp[i])), true);
+    dv.setUint16(6, def.mp, true);
+    dv.setUint32(8, v.gcd[i], true);
+    dv.setUint32(12, v.castEnd[i], true);
+    dv.setUint32(16, v.respawnAt[i], true);
+    dv.setUint32(20, v.target[i], true);
+    out[24] = v.cast[i];
+    out[25] = (v.flags[i] & FLAG.dead ? 1 : 0) | (v.god[i] ? 2 : 0);
+    out[26] = slots;
+    for (let s = 0; s < slots; s++) dv.setUint32(27 + 4 * s, v.cd[i * CD_SLOTS + s], true);
+    if (previous && previous.length === n) {
+      let same = true;
+      for (let k = 0; k < n && same; k++) same = previous[k] === out[k];
+      if (same) return previous;
+    }
+    return out.slice(0, n);
+  }
+}
+
 /** Encodes the private block of the player at index `i` (combat fields must be in the layout). */
 export function encodeSelf(z: ZoneViews, i: number, content: CombatContent): Uint8Array {
-  const classNames = Object.keys(content.classes);
-  const def = content.classes[classNames[z.u16('type')[i]]] ?? Object.values(content.classes)[0];
-  const slots = def.skills.length;
-  const out = new Uint8Array(27 + 4 * slots);
-  const dv = new DataView(out.buffer);
-  dv.setUint16(0, Math.max(0, Math.ceil(z.f32('hp')[i])), true);
-  dv.setUint16(2, def.hp, true);
-  dv.setUint16(4, Math.max(0, Math.floor(z.f32('mp')[i])), true);
-  dv.setUint16(6, def.mp, true);
-  dv.setUint32(8, z.u32('gcd')[i], true);
-  dv.setUint32(12, z.u32('castEnd')[i], true);
-  dv.setUint32(16, z.u32('respawnAt')[i], true);
-  dv.setUint32(20, z.u32('target')[i], true);
-  out[24] = z.u8('cast')[i];
-  out[25] = (z.u8('flags')[i] & FLAG.dead ? 1 : 0) | (z.u8('god')[i] ? 2 : 0);
-  out[26] = slots;
-  const cd = z.u32('cd');
-  for (let s = 0; s < slots; s++) dv.setUint32(27 + 4 * s, cd[i * CD_SLOTS + s], true);
-  return out;
+  return new SelfEncoder(z, content).encode(i);
 }
 
 /** Decodes a private block; null when malformed. */

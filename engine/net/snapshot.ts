@@ -31,6 +31,7 @@ const OP_MOVE = 0x80;
 const OP_UPDATE = 0xc0;
 const OP_NEW = 0xc1;
 const HEADER_BYTES = 21;
+const EMPTY = new Uint8Array(0);
 
 /** A function giving an entity's state bits (see `STATE_BIT`), built once per tick for a zone. */
 export type StateBits = (z: ZoneViews) => (i: number) => number;
@@ -111,62 +112,102 @@ export class ZoneSnapshots {
 
   constructor(readonly zone: number) {}
 
-  /** Encodes every cell of the zone for `tick` (the grid must be fresh for this tick). */
+  // This tick's views, for encoding cells on demand (only cells some client can see are ever encoded).
+  private src: {
+    z: ZoneViews;
+    id: Uint32Array;
+    kind: Uint8Array;
+    type: Uint16Array;
+    flags: Uint8Array;
+    x: Float32Array;
+    y: Float32Array;
+    hp: Float32Array;
+    bits: (i: number) => number;
+    prev: CellFrame | null;
+  } | null = null;
+  private idx = new Int32Array(64);
+
+  /**
+   * Starts the frame of `tick` (the grid must be fresh for this tick). Cells are encoded when a client
+   * first needs them this tick, then shared: a 4,096-cell zone with players in one corner encodes a corner.
+   */
   encodeTick(z: ZoneViews, tick: number, bitsOf: StateBits = deadBit): CellFrame {
     const g = z.geometry;
-    const id = z.u32('id');
-    const kind = z.u8('kind');
-    const type = z.u16('type');
-    const flags = z.u8('flags');
-    const x = z.f32('x');
-    const y = z.f32('y');
-    const hp = z.f32('hp');
-    const bits = bitsOf(z);
-    const chunks: Uint8Array[] = new Array(z.cells);
-    const hashes = new Uint32Array(z.cells);
-    const prev = this.current;
-    let idx = new Int32Array(64);
-    for (let c = 0; c < z.cells; c++) {
-      let n = 0;
-      const s0 = z.cellStart[c];
-      const s1 = z.cellStart[c + 1];
-      if (s1 - s0 > idx.length) idx = new Int32Array((s1 - s0) * 2);
-      for (let s = s0; s < s1; s++) {
-        const i = z.order[s];
-        if (flags[i] & (FLAG.removed | FLAG.migrating)) continue;
-        // Insertion by id: cells hold a handful of entities, and grid order is nearly id order already.
-        let k = n++;
-        while (k > 0 && id[idx[k - 1]] > id[i]) {
-          idx[k] = idx[k - 1];
-          k--;
-        }
-        idx[k] = i;
-      }
-      const buf = new Uint8Array(n * RECORD_BYTES);
-      const dv = new DataView(buf.buffer);
-      for (let k = 0, at = 0; k < n; k++, at += RECORD_BYTES) {
-        const i = idx[k];
-        dv.setUint32(at, id[i], true);
-        buf[at + 4] = kind[i];
-        buf[at + 5] = type[i] & 0xff;
-        buf[at + 6] = bits(i);
-        dv.setUint16(at + 7, clampU16((x[i] - g.x0) * POSITION_SCALE), true);
-        dv.setUint16(at + 9, clampU16((y[i] - g.y0) * POSITION_SCALE), true);
-        dv.setUint16(at + 11, clampU16(Math.ceil(hp[i])), true);
-      }
-      const h = hashBytes(buf) ^ n;
-      // Reuse last tick's buffer when the cell is unchanged, so equal cells compare by identity later.
-      const old = prev?.chunks[c];
-      chunks[c] = old && prev.hashes[c] === h && sameBytes(old, buf) ? old : buf;
-      hashes[c] = h;
-    }
-    const frame: CellFrame = { tick, zone: this.zone, cellsX: g.cellsX, cellsY: g.cellsY, chunks, hashes };
+    const frame: CellFrame = {
+      tick,
+      zone: this.zone,
+      cellsX: g.cellsX,
+      cellsY: g.cellsY,
+      chunks: new Array<Uint8Array>(z.cells),
+      hashes: new Uint32Array(z.cells),
+    };
+    this.src = {
+      z,
+      id: z.u32('id'),
+      kind: z.u8('kind'),
+      type: z.u16('type'),
+      flags: z.u8('flags'),
+      x: z.f32('x'),
+      y: z.f32('y'),
+      hp: z.f32('hp'),
+      bits: bitsOf(z),
+      prev: this.current,
+    };
     this.frames.set(tick, frame);
     for (const t of this.frames.keys()) if (t <= tick - BASELINE_RING - 1) this.frames.delete(t);
     this.deltas.clear();
     this.fullChunks = [];
     this.current = frame;
     return frame;
+  }
+
+  /** Cell `c` of the current tick: its records sorted by id (encoded on first use this tick). */
+  chunk(c: number): Uint8Array {
+    const frame = this.current!;
+    const have = frame.chunks[c];
+    if (have) return have;
+    const { z, id, kind, type, flags, x, y, hp, bits, prev } = this.src!;
+    const g = z.geometry;
+    let n = 0;
+    const s0 = z.cellStart[c];
+    const s1 = z.cellStart[c + 1];
+    if (s1 - s0 > this.idx.length) this.idx = new Int32Array((s1 - s0) * 2);
+    const idx = this.idx;
+    for (let s = s0; s < s1; s++) {
+      const i = z.order[s];
+      if (flags[i] & (FLAG.removed | FLAG.migrating)) continue;
+      // Insertion by id: cells hold a handful of entities, and grid order is nearly id order already.
+      let k = n++;
+      while (k > 0 && id[idx[k - 1]] > id[i]) {
+        idx[k] = idx[k - 1];
+        k--;
+      }
+      idx[k] = i;
+    }
+    if (n === 0) {
+      frame.chunks[c] = EMPTY;
+      frame.hashes[c] = 0;
+      return EMPTY;
+    }
+    const buf = new Uint8Array(n * RECORD_BYTES);
+    const dv = new DataView(buf.buffer);
+    for (let k = 0, at = 0; k < n; k++, at += RECORD_BYTES) {
+      const i = idx[k];
+      dv.setUint32(at, id[i], true);
+      buf[at + 4] = kind[i];
+      buf[at + 5] = type[i] & 0xff;
+      buf[at + 6] = bits(i);
+      dv.setUint16(at + 7, clampU16((x[i] - g.x0) * POSITION_SCALE), true);
+      dv.setUint16(at + 9, clampU16((y[i] - g.y0) * POSITION_SCALE), true);
+      dv.setUint16(at + 11, clampU16(Math.ceil(hp[i])), true);
+    }
+    const h = hashBytes(buf) ^ n;
+    // Reuse last tick's buffer when the cell is unchanged, so equal cells compare by identity later.
+    const old = prev?.chunks[c];
+    const out = old && prev.hashes[c] === h && sameBytes(old, buf) ? old : buf;
+    frame.chunks[c] = out;
+    frame.hashes[c] = h;
+    return out;
   }
 
   /** The frame of an earlier tick still in the ring. */
@@ -178,7 +219,7 @@ export class ZoneSnapshots {
   full(c: number): Uint8Array {
     let f = this.fullChunks[c];
     if (!f) {
-      const rec = this.current!.chunks[c];
+      const rec = this.chunk(c);
       f = new Uint8Array(1 + rec.length);
       f[0] = CHUNK_FULL;
       f.set(rec, 1);
@@ -191,15 +232,23 @@ export class ZoneSnapshots {
    * Cell `c` of the current tick against baseline tick `base`: null when unchanged, else the shortest of
    * a delta and the full chunk. Computed once per (cell, baseline) and shared.
    */
+  /** The shared per-cell results against baseline tick `base` (undefined = not computed yet). */
+  deltaRow(base: number): (Uint8Array | null | undefined)[] {
+    let row = this.deltas.get(base);
+    if (!row) this.deltas.set(base, (row = []));
+    return row;
+  }
+
   changed(c: number, base: CellFrame): Uint8Array | null {
-    let row = this.deltas.get(base.tick);
-    if (!row) this.deltas.set(base.tick, (row = []));
+    const row = this.deltaRow(base.tick);
     const hit = row[c];
     if (hit !== undefined) return hit;
-    const cur = this.current!.chunks[c];
+    const cur = this.chunk(c);
     const old = base.chunks[c];
     let out: Uint8Array | null;
-    if (cur === old || (base.hashes[c] === this.current!.hashes[c] && sameBytes(cur, old))) out = null;
+    // A cell the client had but this server never encoded at that tick cannot happen; be safe anyway.
+    if (!old) out = this.full(c);
+    else if (cur === old || (base.hashes[c] === this.current!.hashes[c] && sameBytes(cur, old))) out = null;
     else {
       const d = encodeDelta(old, cur);
       out = d.length < cur.length + 1 ? d : this.full(c);
@@ -235,14 +284,22 @@ class Bytes {
     this.buf[this.n++] = v;
   }
   bytes(b: Uint8Array, from = 0, to = b.length): void {
-    this.room(to - from);
-    this.buf.set(b.subarray(from, to), this.n);
-    this.n += to - from;
+    const k = to - from;
+    this.room(k);
+    if (k <= 16) for (let j = 0; j < k; j++) this.buf[this.n + j] = b[from + j];
+    else this.buf.set(from === 0 && to === b.length ? b : b.subarray(from, to), this.n);
+    this.n += k;
   }
   done(): Uint8Array {
     return this.buf.slice(0, this.n);
   }
 }
+
+// Scratch buffers (one thread, no re-entrancy): results are copied out once by `done()`.
+const SCRATCH = new Bytes(4096);
+const DELTA_SCRATCH = new Bytes(1024);
+const APPLY_SCRATCH = new Bytes(1024);
+let ADDED = new Int32Array(64);
 
 const recId = (b: Uint8Array, at: number): number =>
   (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
@@ -254,7 +311,8 @@ const recU16 = (b: Uint8Array, at: number): number => b[at] | (b[at + 1] << 8);
  * Trailing kept records are implied.
  */
 export function encodeDelta(old: Uint8Array, cur: Uint8Array): Uint8Array {
-  const out = new Bytes(16 + cur.length);
+  const out = DELTA_SCRATCH;
+  out.n = 0;
   out.u8(CHUNK_DELTA);
   let keep = 0;
   let drop = 0;
@@ -262,7 +320,9 @@ export function encodeDelta(old: Uint8Array, cur: Uint8Array): Uint8Array {
     for (; keep > 0; keep -= Math.min(keep, 64)) out.u8(OP_KEEP | (Math.min(keep, 64) - 1));
     for (; drop > 0; drop -= Math.min(drop, 64)) out.u8(OP_DROP | (Math.min(drop, 64) - 1));
   };
-  const added: number[] = [];
+  if (ADDED.length < cur.length / RECORD_BYTES) ADDED = new Int32Array(cur.length);
+  const added = ADDED;
+  let nAdded = 0;
   let i = 0;
   let j = 0;
   while (i < old.length || j < cur.length) {
@@ -297,22 +357,23 @@ export function encodeDelta(old: Uint8Array, cur: Uint8Array): Uint8Array {
       drop++;
       i += RECORD_BYTES;
     } else {
-      added.push(j);
+      added[nAdded++] = j;
       j += RECORD_BYTES;
     }
   }
   if (drop) flush();
-  if (added.length) {
+  if (nAdded) {
     out.u8(OP_NEW);
-    out.varint(added.length);
-    for (const at of added) out.bytes(cur, at, at + RECORD_BYTES);
+    out.varint(nAdded);
+    for (let k = 0; k < nAdded; k++) out.bytes(cur, added[k], added[k] + RECORD_BYTES);
   }
   return out.done();
 }
 
 /** Applies a delta (without its mode byte) to `old`; returns the new sorted records, or an error. */
 export function applyDelta(old: Uint8Array, d: Uint8Array): Uint8Array | string {
-  const out = new Bytes(old.length + 64);
+  const out = APPLY_SCRATCH;
+  out.n = 0;
   let i = 0;
   let at = 0;
   const added: Uint8Array[] = [];
@@ -389,20 +450,22 @@ export interface SnapshotExtras {
   events?: Uint8Array;
 }
 
-interface Sent {
-  zone: number;
-  rect: CellRect;
-  self: Uint8Array | undefined;
-}
-
 /** What the server remembers per client: the rectangle and private block of each snapshot it sent. */
 export class ClientBaselines {
-  private readonly ring = new Map<number, Sent>();
+  // A fixed ring indexed by tick % BASELINE_RING (no per-tick allocation: a server keeps one per client).
+  private readonly ticks = new Int32Array(BASELINE_RING).fill(-1);
+  private readonly zones = new Uint16Array(BASELINE_RING);
+  private readonly rects = new Uint16Array(BASELINE_RING * 4);
+  private readonly selves: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(BASELINE_RING);
   private acked = -1;
+
+  private has(tick: number): boolean {
+    return tick >= 0 && this.ticks[tick % BASELINE_RING] === tick;
+  }
 
   /** The client acknowledged a snapshot (it now holds that state); unknown or older ticks are ignored. */
   ack(tick: number): void {
-    if (this.ring.has(tick) && tick > this.acked) this.acked = tick;
+    if (tick > this.acked && this.has(tick)) this.acked = tick;
   }
 
   /** The tick the next snapshot will be a delta against, or -1. */
@@ -413,19 +476,34 @@ export class ClientBaselines {
   /** Forgets every baseline (the next snapshot is full), e.g. after the client reported a gap. */
   reset(): void {
     this.acked = -1;
-    this.ring.clear();
+    this.ticks.fill(-1);
+    this.selves.fill(undefined);
   }
 
   /** Encodes the current tick's snapshot of `zone` for this client over the cells of `rect`. */
   encode(zone: ZoneSnapshots, rect: CellRect, extras: SnapshotExtras = {}): Uint8Array {
     const frame = zone.current!;
-    const sent = this.acked >= 0 ? this.ring.get(this.acked) : undefined;
-    const baseFrame = sent && sent.zone === zone.zone ? zone.frame(this.acked) : undefined;
-    const base = baseFrame ? sent : undefined;
+    // The acked tick may have been overwritten in the ring (32 ticks ago): then no baseline.
+    if (this.acked >= 0 && !this.has(this.acked)) this.acked = -1;
+    const slot = this.acked >= 0 ? this.acked % BASELINE_RING : -1;
+    const baseFrame = slot >= 0 && this.zones[slot] === zone.zone ? zone.frame(this.acked) : undefined;
+    const base = baseFrame
+      ? {
+          rect: {
+            cx0: this.rects[slot * 4],
+            cy0: this.rects[slot * 4 + 1],
+            w: this.rects[slot * 4 + 2],
+            h: this.rects[slot * 4 + 3],
+          },
+          self: this.selves[slot],
+        }
+      : undefined;
     const cellsX = frame.cellsX;
     const cellCount = rect.w * rect.h;
     const maskBytes = (cellCount + 7) >> 3;
-    const out = new Bytes(HEADER_BYTES + maskBytes + 256);
+    // One scratch buffer for every client's snapshot: the frame is copied out once at the end.
+    const out = SCRATCH;
+    out.n = 0;
     out.room(HEADER_BYTES + maskBytes);
     const dv = new DataView(out.buf.buffer);
     out.buf[0] = PROTOCOL_VERSION;
@@ -444,12 +522,17 @@ export class ClientBaselines {
     out.n = HEADER_BYTES + maskBytes;
     out.buf.fill(0, HEADER_BYTES, HEADER_BYTES + maskBytes);
     const r0 = base?.rect;
+    const row = baseFrame ? zone.deltaRow(baseFrame.tick) : null;
     let k = 0;
     for (let cy = rect.cy0; cy < rect.cy0 + rect.h; cy++)
       for (let cx = rect.cx0; cx < rect.cx0 + rect.w; cx++, k++) {
         const c = cy * cellsX + cx;
         const inBase = r0 && cx >= r0.cx0 && cx < r0.cx0 + r0.w && cy >= r0.cy0 && cy < r0.cy0 + r0.h;
-        const chunk = inBase ? zone.changed(c, baseFrame!) : zone.full(c);
+        let chunk: Uint8Array | null | undefined;
+        if (inBase) {
+          chunk = row![c];
+          if (chunk === undefined) chunk = zone.changed(c, baseFrame!);
+        } else chunk = zone.full(c);
         if (!chunk) continue;
         out.buf[HEADER_BYTES + (k >> 3)] |= 1 << (k & 7);
         out.varint(chunk.length);
@@ -463,9 +546,15 @@ export class ClientBaselines {
       out.varint(extras.events.length);
       out.bytes(extras.events);
     }
-    this.ring.set(frame.tick, { zone: zone.zone, rect: { ...rect }, self: extras.self ?? baseSelf });
-    for (const t of this.ring.keys()) if (t <= frame.tick - BASELINE_RING) this.ring.delete(t);
-    if (this.acked >= 0 && !this.ring.has(this.acked)) this.acked = -1;
+    const at = frame.tick % BASELINE_RING;
+    this.ticks[at] = frame.tick;
+    this.zones[at] = zone.zone;
+    this.rects[at * 4] = rect.cx0;
+    this.rects[at * 4 + 1] = rect.cy0;
+    this.rects[at * 4 + 2] = rect.w;
+    this.rects[at * 4 + 3] = rect.h;
+    this.selves[at] = extras.self ?? baseSelf;
+    if (this.acked >= 0 && !this.has(this.acked)) this.acked = -1;
     return out.done();
   }
 }
@@ -496,20 +585,51 @@ export interface SnapshotView {
 interface Held {
   zone: number;
   rect: CellRect;
-  cells: Map<number, Uint8Array>;
+  /** The rectangle's cells in row order. */
+  cells: Uint8Array[];
   self: Uint8Array | undefined;
 }
 
 /** The client side: rebuilds the visible entities from full and delta snapshots; never throws on bad bytes. */
 export class SnapshotClient {
   private readonly history = new Map<number, Held>();
-  /** The visible entities after the last applied snapshot, by id. */
-  entities = new Map<number, SeenEntity>();
+  private cells: Uint8Array[] = [];
+  private origin = { x0: 0, y0: 0 };
+  private built: Map<number, SeenEntity> | null = null;
+
+  /** The visible entities after the last applied snapshot, by id (built on first read: bots may never read it). */
+  get entities(): Map<number, SeenEntity> {
+    if (this.built) return this.built;
+    const entities = new Map<number, SeenEntity>();
+    const { x0, y0 } = this.origin;
+    for (const rec of this.cells) {
+      const rv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+      for (let p = 0; p < rec.length; p += RECORD_BYTES) {
+        const bits = rec[p + 6];
+        entities.set(rv.getUint32(p, true), {
+          id: rv.getUint32(p, true),
+          kind: rec[p + 4],
+          type: rec[p + 5],
+          bits,
+          dead: (bits & STATE_BIT.dead) !== 0,
+          x: x0 + rv.getUint16(p + 7, true) / POSITION_SCALE,
+          y: y0 + rv.getUint16(p + 9, true) / POSITION_SCALE,
+          hp: rv.getUint16(p + 11, true),
+        });
+      }
+    }
+    return (this.built = entities);
+  }
   /** The last snapshot applied. */
   last: SnapshotView | null = null;
 
   /** `origins(zone)` gives each zone's world origin in metres (positions are sent relative to it). */
   constructor(private readonly origins: (zone: number) => { x0: number; y0: number; cellsX: number }) {}
+
+  /** Forgets a tick the client will not acknowledge (so it is never needed as a baseline). */
+  forget(tick: number): void {
+    this.history.delete(tick);
+  }
 
   /** Applies a snapshot frame; returns it (ack its tick), or an error for a frame it cannot use. */
   apply(bytes: Uint8Array): { ok: true; snapshot: SnapshotView } | { ok: false; error: string } {
@@ -550,16 +670,20 @@ export class SnapshotClient {
       }
       return -1;
     };
-    const cells = new Map<number, Uint8Array>();
+    const cells: Uint8Array[] = new Array<Uint8Array>(rect.w * rect.h);
+    const r0 = base?.rect;
     let k = 0;
     for (let cy = rect.cy0; cy < rect.cy0 + rect.h; cy++)
       for (let cx = rect.cx0; cx < rect.cx0 + rect.w; cx++, k++) {
         const c = cy * origin.cellsX + cx;
         const set = (bytes[HEADER_BYTES + (k >> 3)] >> (k & 7)) & 1;
-        const prev = base?.cells.get(c);
+        const prev =
+          r0 && cx >= r0.cx0 && cx < r0.cx0 + r0.w && cy >= r0.cy0 && cy < r0.cy0 + r0.h
+            ? base.cells[(cy - r0.cy0) * r0.w + (cx - r0.cx0)]
+            : undefined;
         if (!set) {
           if (!prev) return { ok: false, error: `cell ${c} not in baseline` };
-          cells.set(c, prev);
+          cells[k] = prev;
           continue;
         }
         const n = varint();
@@ -568,12 +692,12 @@ export class SnapshotClient {
         at += n;
         if (chunk[0] === CHUNK_FULL) {
           if ((n - 1) % RECORD_BYTES !== 0) return { ok: false, error: 'bad full chunk' };
-          cells.set(c, chunk.slice(1));
+          cells[k] = chunk.slice(1);
         } else if (chunk[0] === CHUNK_DELTA) {
           if (!prev) return { ok: false, error: `delta for cell ${c} without a baseline` };
           const next = applyDelta(prev, chunk.subarray(1));
           if (typeof next === 'string') return { ok: false, error: `cell ${c}: ${next}` };
-          cells.set(c, next);
+          cells[k] = next;
         } else return { ok: false, error: `bad chunk mode ${chunk[0]}` };
       }
     let self = base?.self;
@@ -592,25 +716,14 @@ export class SnapshotClient {
     }
     if (at !== bytes.length) return { ok: false, error: 'trailing bytes' };
     this.history.set(tick, { zone, rect, cells, self });
-    for (const t of this.history.keys()) if (t <= tick - BASELINE_RING - 1) this.history.delete(t);
-    const entities = new Map<number, SeenEntity>();
-    for (const rec of cells.values()) {
-      const rv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
-      for (let p = 0; p < rec.length; p += RECORD_BYTES) {
-        const bits = rec[p + 6];
-        entities.set(rv.getUint32(p, true), {
-          id: rv.getUint32(p, true),
-          kind: rec[p + 4],
-          type: rec[p + 5],
-          bits,
-          dead: (bits & STATE_BIT.dead) !== 0,
-          x: origin.x0 + rv.getUint16(p + 7, true) / POSITION_SCALE,
-          y: origin.y0 + rv.getUint16(p + 9, true) / POSITION_SCALE,
-          hp: rv.getUint16(p + 11, true),
-        });
-      }
-    }
-    this.entities = entities;
+    // The server only ever deltas against a tick the client acknowledged, and its baseline only moves
+    // forward: ticks older than this snapshot's baseline will never be needed again.
+    if (base) {
+      for (const t of this.history.keys()) if (t < baseTick) this.history.delete(t);
+    } else for (const t of this.history.keys()) if (t <= tick - BASELINE_RING - 1) this.history.delete(t);
+    this.cells = cells;
+    this.origin = origin;
+    this.built = null;
     this.last = { tick, zone, ackSeq, self, events };
     return { ok: true, snapshot: this.last };
   }

@@ -14,7 +14,7 @@ import { TokenBucket } from './limits.ts';
 import type { TokenBucketOptions } from './limits.ts';
 import { decodeClient, encodeServer } from './protocol.ts';
 import type { ClientMessage, ServerMessage } from './protocol.ts';
-import { encodeSelf } from './self-state.ts';
+import { SelfEncoder } from './self-state.ts';
 import { SessionTable } from './session.ts';
 import { ClientBaselines, interestRect, STATE_BIT, ZoneSnapshots } from './snapshot.ts';
 import type { CellRect, StateBits } from './snapshot.ts';
@@ -92,7 +92,17 @@ export interface ZoneServerStats {
   framesIn: number;
   malformed: number;
   rateLimited: number;
-  tickMs: { p50: number; p95: number; p99: number; max: number };
+  tickMs: Percentiles;
+  /** The tick's parts: the world step, building every snapshot, handing them to the sockets. */
+  phaseMs: { step: Percentiles; encode: Percentiles; send: Percentiles };
+}
+
+/** Milliseconds percentiles. */
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
 }
 
 /** Options of a zone server. */
@@ -117,6 +127,8 @@ export interface ZoneServerOptions {
   now?: () => number;
   /** Called after every tick with its duration (metrics). */
   onTick?(ms: number, stats: ZoneServerStats): void;
+  /** Chat ("say") reaches players within this many metres (default 40). */
+  chatRangeM?: number;
   /** Allow the dev console (default true: the Test Area is a dev zone). */
   console?: boolean;
   /** Logs. */
@@ -175,6 +187,8 @@ interface Client {
   badFrames: number;
   lastLimitNoticeMs: number;
   closed: boolean;
+  /** The private block last sent (reused when unchanged). */
+  lastSelf: Uint8Array | undefined;
   /** A datagram channel (geckos.io) carrying this client's snapshots, when bound. */
   datagram: ((d: Uint8Array) => void) | null;
 }
@@ -189,6 +203,8 @@ interface Character {
 }
 
 const CASTS_PER_TICK = 2;
+// Entity locations pack (zone, index) into one number.
+const ZONE_STRIDE = 0x1000000;
 const MAX_BAD_FRAMES = 50;
 const npcName = 'Archivist';
 
@@ -219,6 +235,11 @@ export class ZoneServer {
     malformed: 0,
     rateLimited: 0,
     tickMs: { p50: 0, p95: 0, p99: 0, max: 0 },
+    phaseMs: {
+      step: { p50: 0, p95: 0, p99: 0, max: 0 },
+      encode: { p50: 0, p95: 0, p99: 0, max: 0 },
+      send: { p50: 0, p95: 0, p99: 0, max: 0 },
+    },
   };
 
   constructor(private readonly o: ZoneServerOptions) {
@@ -299,6 +320,7 @@ export class ZoneServer {
       badFrames: 0,
       lastLimitNoticeMs: -Infinity,
       closed: false,
+      lastSelf: undefined,
       datagram: null,
     };
     this.clients.add(client);
@@ -496,15 +518,30 @@ export class ZoneServer {
       );
       return;
     }
-    const zone = this.zoneOfEntity(client.entity);
-    for (const other of this.clients)
-      if (other.joined && this.zoneOfEntity(other.entity) === zone)
-        this.sendTo(other, {
-          type: 'chat',
-          from: client.entity,
-          text: `${client.name}: ${text}`,
-          final: true,
-        });
+    // "Say" is local, as in most MMOs: players within chat range hear it (zone-wide chat to a thousand
+    // players would cost a thousand sends per line).
+    const me = this.locate(client.entity);
+    if (me < 0) return;
+    const zone = Math.floor(me / ZONE_STRIDE);
+    const z = this.world.zones[zone];
+    const x = z.f32('x')[me % ZONE_STRIDE];
+    const y = z.f32('y')[me % ZONE_STRIDE];
+    const range = this.o.chatRangeM ?? 40;
+    const frame = encodeServer({
+      type: 'chat',
+      from: client.entity,
+      text: `${client.name}: ${text}`,
+      final: true,
+    });
+    for (const other of this.clients) {
+      if (!other.joined || other.closed) continue;
+      const at = this.locate(other.entity);
+      if (at < 0 || Math.floor(at / ZONE_STRIDE) !== zone) continue;
+      const i = at % ZONE_STRIDE;
+      if (Math.hypot(z.f32('x')[i] - x, z.f32('y')[i] - y) > range) continue;
+      this.stats.bytesOut += frame.length;
+      other.conn.send(frame);
+    }
   }
 
   private join(client: Client, token: string): void {
@@ -638,7 +675,7 @@ export class ZoneServer {
       for (const z of this.world.zones) {
         const ids = z.u32('id');
         const zid = z.geometry.id;
-        for (let i = 0, n = z.count; i < n; i++) this.index.set(ids[i], zid * 0x1000000 + i);
+        for (let i = 0, n = z.count; i < n; i++) this.index.set(ids[i], zid * ZONE_STRIDE + i);
       }
       this.indexTick = this.world.tick;
     }
@@ -647,7 +684,7 @@ export class ZoneServer {
 
   private zoneOfEntity(id: number): number {
     const at = this.locate(id);
-    return at < 0 ? -1 : Math.floor(at / 0x1000000);
+    return at < 0 ? -1 : Math.floor(at / ZONE_STRIDE);
   }
 
   private stateBits(): StateBits {
@@ -673,26 +710,60 @@ export class ZoneServer {
     const t0 = this.now();
     this.queueMoves();
     const report = await this.world.step();
+    const t1 = this.now();
     this.expireCharacters();
     this.finishJoins();
-    this.broadcast(report.events);
-    const ms = this.now() - t0;
+    const out = this.broadcast(report.events);
+    const t2 = this.now();
+    for (const [c, snap] of out)
+      if (c.datagram) for (const d of fragment(snap, this.fragmentId++ & 0xffff)) c.datagram(d);
+      else c.conn.sendSnapshot(snap);
+    const t3 = this.now();
+    const ms = t3 - t0;
     this.times.push(ms);
-    if (this.times.length > 2000) this.times.splice(0, 1000);
+    this.phases.step.push(t1 - t0);
+    this.phases.encode.push(t2 - t1);
+    this.phases.send.push(t3 - t2);
+    if (this.times.length > 2000) {
+      this.times.splice(0, 1000);
+      for (const p of Object.values(this.phases)) p.splice(0, 1000);
+    }
     this.stats.tick = this.world.tick;
-    const sorted = [...this.times].sort((a, b) => a - b);
-    this.stats.tickMs = {
-      p50: percentile(sorted, 50),
-      p95: percentile(sorted, 95),
-      p99: percentile(sorted, 99),
-      max: sorted[sorted.length - 1],
-    };
+    // Percentiles once a second (sorting 2,000 samples every tick is not free).
+    if (this.world.tick % 20 === 0 || this.times.length < 20) this.summarise();
     this.o.onTick?.(ms, this.stats);
+  }
+
+  private readonly phases = { step: [] as number[], encode: [] as number[], send: [] as number[] };
+
+  private summarise(): void {
+    const pct = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return {
+        p50: percentile(sorted, 50),
+        p95: percentile(sorted, 95),
+        p99: percentile(sorted, 99),
+        max: sorted[sorted.length - 1] ?? 0,
+      };
+    };
+    this.stats.tickMs = pct(this.times);
+    this.stats.phaseMs = {
+      step: pct(this.phases.step),
+      encode: pct(this.phases.encode),
+      send: pct(this.phases.send),
+    };
+  }
+
+  /** Up-to-date percentiles (they are otherwise refreshed once a second). */
+  currentStats(): ZoneServerStats {
+    this.summarise();
+    return this.stats;
   }
 
   /** Forgets the tick-time window (a benchmark's warm-up). */
   resetTimings(): void {
     this.times.length = 0;
+    for (const p of Object.values(this.phases)) p.length = 0;
   }
 
   private queueMoves(): void {
@@ -701,10 +772,10 @@ export class ZoneServer {
       if (!c.joined || !c.entity) continue;
       const at = this.locate(c.entity);
       if (at < 0) continue;
-      const zone = Math.floor(at / 0x1000000);
+      const zone = Math.floor(at / ZONE_STRIDE);
       if (c.goal) {
         const z = this.world.zones[zone];
-        const i = at % 0x1000000;
+        const i = at % ZONE_STRIDE;
         const dx = c.goal.x - z.f32('x')[i];
         const dy = c.goal.y - z.f32('y')[i];
         const d = Math.hypot(dx, dy);
@@ -758,7 +829,8 @@ export class ZoneServer {
     }
   }
 
-  private broadcast(events: SimEvent[]): void {
+  private broadcast(events: SimEvent[]): Array<[Client, Uint8Array]> {
+    const outgoing: Array<[Client, Uint8Array]> = [];
     const interestM = this.o.interestM ?? 32;
     const bits = this.stateBits();
     const zonesWithClients = new Set<number>();
@@ -792,25 +864,38 @@ export class ZoneServer {
       const at = this.locate(e.entity);
       const z = this.world.zones[e.zone];
       const cell =
-        at >= 0 && Math.floor(at / 0x1000000) === e.zone
-          ? z.cellAt(z.f32('x')[at % 0x1000000], z.f32('y')[at % 0x1000000])
+        at >= 0 && Math.floor(at / ZONE_STRIDE) === e.zone
+          ? z.cellAt(z.f32('x')[at % ZONE_STRIDE], z.f32('y')[at % ZONE_STRIDE])
           : -1;
       list.push({ bytes: encodeEvent(e), cell });
     }
+    // Per zone, once per tick: the grid, the frame, the views each client's snapshot reads.
+    const perZone = new Map<
+      number,
+      { z: ZoneViews; x: Float32Array; y: Float32Array; self: SelfEncoder; radius: number }
+    >();
     for (const zone of zonesWithClients) {
       const z = this.world.zones[zone];
       buildGrid(z);
       this.zoneSnaps[zone].encodeTick(z, this.world.tick, bits);
+      perZone.set(zone, {
+        z,
+        x: z.f32('x'),
+        y: z.f32('y'),
+        self: new SelfEncoder(z, this.content),
+        radius: Math.ceil(interestM / z.geometry.cellM),
+      });
     }
     const maxQueued = this.o.maxQueuedBytes ?? 128 * 1024;
     for (const c of this.clients) {
       if (!c.joined || !c.entity || c.closed) continue;
       const at = this.locate(c.entity);
       if (at < 0) continue;
-      const zone = Math.floor(at / 0x1000000);
-      const i = at % 0x1000000;
-      const z = this.world.zones[zone];
-      const rect = interestRect(z, z.f32('x')[i], z.f32('y')[i], Math.ceil(interestM / z.geometry.cellM));
+      const zone = Math.floor(at / ZONE_STRIDE);
+      const i = at % ZONE_STRIDE;
+      const pz = perZone.get(zone)!;
+      const z = pz.z;
+      const rect = interestRect(z, pz.x[i], pz.y[i], pz.radius);
       const evs = publicEvents.get(zone);
       let events: Uint8Array | undefined;
       if (evs?.length) {
@@ -825,14 +910,14 @@ export class ZoneServer {
       }
       const snap = c.baselines.encode(this.zoneSnaps[zone], rect, {
         ackSeq: c.lastSeq,
-        self: encodeSelf(z, i, this.content),
+        self: (c.lastSelf = pz.self.encode(i, c.lastSelf)),
         events,
       });
       this.stats.bytesOut += snap.length;
       this.stats.snapshotsSent++;
-      if (c.datagram) for (const d of fragment(snap, this.fragmentId++ & 0xffff)) c.datagram(d);
-      else c.conn.sendSnapshot(snap);
+      outgoing.push([c, snap]);
     }
+    return outgoing;
   }
 
   private fragmentId = 0;

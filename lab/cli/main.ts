@@ -455,6 +455,103 @@ export function buildCli(): Command {
     });
 
   program
+    .command('serve')
+    .description(
+      'Serve a scenario as a live game zone (WebSocket on /ws, stats on /api/game), without the web site',
+    )
+    .argument('[scenario]', 'scenario YAML file', 'scenarios/test-area.yaml')
+    .option('--port <n>', 'HTTP/WebSocket port (0 = any free port)', int('--port'), 3001)
+    .option('--host <h>', 'address to listen on', '127.0.0.1')
+    .option('--workers <k>', 'worker threads for the world (0 = inline)', int('--workers'), 0)
+    .option('--interest <m>', "half-width of a client's area of interest, metres", int('--interest', 1), 32)
+    .action(async (file: string, opts: { port: number; host: string; workers: number; interest: number }) => {
+      const scenario = await loadScenario(file);
+      const { serveZone } = await import('../serve/serve.ts');
+      const z = await serveZone({
+        scenario,
+        port: opts.port,
+        host: opts.host,
+        workers: opts.workers,
+        interestM: opts.interest,
+        log: (l) => console.error(l),
+      });
+      console.log(`zone '${scenario.name}' listening on ${z.wsUrl} (stats: ${z.url}/api/game; Ctrl-C stops)`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await z.close();
+      const t = z.zone.stats.tickMs;
+      console.log(`stopped at tick ${z.world.tick}; tick ms p50 ${t.p50.toFixed(2)} p99 ${t.p99.toFixed(2)}`);
+    });
+
+  program
+    .command('load')
+    .description(
+      'Connect WebSocket bots to a running zone server and report bytes, snapshot rate and round trips',
+    )
+    .requiredOption('--url <ws-url>', 'zone server WebSocket URL, e.g. ws://localhost:3000/ws')
+    .option('--clients <n>', 'bots to connect', int('--clients', 1), 100)
+    .option(
+      '--duration <s>',
+      'seconds to measure (after the ramp and a 2 s warm-up)',
+      int('--duration', 1),
+      20,
+    )
+    .option('--ramp <n>', 'connections opened per second', int('--ramp', 1), 250)
+    .option('--no-spread', 'leave the bots at the spawn point (no console tp)')
+    .option('--seed <n>', 'seed for the bots’ choices', int('--seed'), 1)
+    .option('--json', 'print one JSON object on the last line')
+    .action(
+      async (opts: {
+        url: string;
+        clients: number;
+        duration: number;
+        ramp: number;
+        spread: boolean;
+        seed: number;
+        json?: boolean;
+      }) => {
+        if (!/^wss?:\/\//.test(opts.url))
+          throw new InvalidArgumentError('--url must start with ws:// or wss://');
+        const { runWsLoad } = await import('../load/ws-bots.ts');
+        const ac = interruptSignal();
+        const r = await runWsLoad({
+          url: opts.url,
+          clients: opts.clients,
+          durationS: opts.duration,
+          rampPerS: opts.ramp,
+          spread: opts.spread,
+          seed: opts.seed,
+          signal: ac.signal,
+          onProgress: (l) => process.stderr.write(`load: ${l}\n`),
+        });
+        if (r.connected === 0) {
+          console.error(
+            `load: no bot could connect to ${opts.url}${r.firstError ? ` (${r.firstError})` : ''}`,
+          );
+          process.exitCode = 1;
+        }
+        const lines = [
+          `${r.connected}/${r.clients} bots connected to ${r.url} for ${r.durationS} s`,
+          `bytes/client/s mean ${r.bytesPerClientPerS.mean}  p95 ${r.bytesPerClientPerS.p95}  max ${r.bytesPerClientPerS.max}`,
+          `snapshots/client/s mean ${r.snapshotsPerClientPerS.mean}  min ${r.snapshotsPerClientPerS.min}`,
+          `round trip ms p50 ${r.rttMs.p50}  p95 ${r.rttMs.p95}  p99 ${r.rttMs.p99} (${r.rttMs.samples} pings)`,
+          `errors: connect ${r.errors.connect}, server ${r.errors.server}, bad snapshots ${r.errors.badSnapshots}, rejections ${r.errors.rejections}, closed ${r.errors.closed}${r.firstError ? ` (first: ${r.firstError})` : ''}`,
+        ];
+        if (r.server)
+          lines.push(
+            `server: tick ms p50 ${r.server.tickMs.p50.toFixed(2)}  p95 ${r.server.tickMs.p95.toFixed(2)}  p99 ${r.server.tickMs.p99.toFixed(2)}  max ${r.server.tickMs.max.toFixed(2)}; ${r.server.clients} clients; ${r.server.snapshotsDropped} snapshots dropped`,
+          );
+        if (r.server?.phaseMs) {
+          const ph = r.server.phaseMs;
+          lines.push(
+            `server tick parts p50/p99 ms: step ${ph.step.p50.toFixed(2)}/${ph.step.p99.toFixed(2)}  encode ${ph.encode.p50.toFixed(2)}/${ph.encode.p99.toFixed(2)}  send ${ph.send.p50.toFixed(2)}/${ph.send.p99.toFixed(2)}`,
+          );
+        }
+        for (const l of lines) console.log(l);
+        if (opts.json) console.log(JSON.stringify(r));
+      },
+    );
+
+  program
     .command('start')
     .description(
       'Start Arcane Realms on embedded defaults (for now: the demo scenario in real time with live progress)',

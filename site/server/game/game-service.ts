@@ -158,7 +158,7 @@ export async function createGameService(o: GameServiceOptions): Promise<GameServ
       zone.start();
     },
     issueGuest: (g) => zone.issueGuest(g),
-    stats: () => zone.stats,
+    stats: () => zone.currentStats(),
     async close() {
       await zone.stop();
       for (const c of closers.reverse()) await c();

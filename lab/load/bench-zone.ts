@@ -1,0 +1,53 @@
+// Zone-server load benchmark: `npm run bench:zone [-- --clients 1000 --duration 20]`. Starts a zone process
+// (`arcane serve scenarios/zone-1k.yaml`) and, in a separate process, `arcane load` with N WebSocket bots;
+// prints the load report (bytes per client, snapshot rate, round trips) with the server's tick percentiles.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const clients = opt('clients', '1000');
+const duration = opt('duration', '20');
+const scenario = opt('scenario', 'scenarios/zone-1k.yaml');
+const root = join(import.meta.dirname, '../..');
+const cli = join(root, 'lab/cli/bin.mjs');
+
+// A larger young generation: the server allocates one snapshot per client per tick.
+const server = spawn(process.execPath, ['--max-semi-space-size=64', cli, 'serve', scenario, '--port', '0'], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+let url = '';
+server.stdout.setEncoding('utf8');
+for await (const chunk of server.stdout) {
+  const m = /listening on (ws:\/\/\S+)/.exec(String(chunk));
+  if (m) {
+    url = m[1];
+    break;
+  }
+}
+if (!url) throw new Error('the zone server did not start');
+const load = spawn(
+  process.execPath,
+  [cli, 'load', '--url', url, '--clients', clients, '--duration', duration, '--json'],
+  {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+let out = '';
+load.stdout.setEncoding('utf8');
+load.stdout.on('data', (d: string) => {
+  out += d;
+  process.stderr.write(d);
+});
+await once(load, 'exit');
+server.kill('SIGINT');
+await once(server, 'exit');
+const last = out.trim().split('\n').pop() ?? '{}';
+const r = JSON.parse(last) as Record<string, unknown>;
+console.log(JSON.stringify({ scenario, clients: Number(clients), durationS: Number(duration), ...r }));
