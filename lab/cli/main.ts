@@ -113,7 +113,11 @@ export function buildCli(): Command {
             `tick ms p50 ${summary.tickMs.p50}  p95 ${summary.tickMs.p95}  p99 ${summary.tickMs.p99}; wall ${(summary.wallMs / 1000).toFixed(2)} s`,
           );
           console.log(`world hash ${summary.worldHash}`);
-          if (opts.record) console.log(`recorded as run ${runId} in ${opts.db}/runs/${runId}.duckdb`);
+          if (summary.net)
+            console.log(
+              `network: ${summary.net.bytesPerClientPerS} B/s of snapshots per bot (encoder run for ${summary.net.sampledClients} of ${summary.net.bots} bots)`,
+            );
+          if (opts.record) console.log(`recorded as run ${runId} in ${opts.db}/runs/${runId}/`);
         }
       },
     );

@@ -4,6 +4,8 @@ import { World } from '../../engine/world/world.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { scenarioToWorldOptions } from '../scenario/to-world.ts';
 import type { RunSink } from './sink.ts';
+import { resolveContent } from '../../engine/combat/content.ts';
+import { NetProbe } from '../load/net-probe.ts';
 
 /** Tick-time percentiles in milliseconds. */
 export interface TickPercentiles {
@@ -35,6 +37,11 @@ export interface RunOptions {
   warmupTicks?: number;
   /** Record the world hash every N ticks (and at the first and last tick). Default: max(10, ticks / 25). */
   hashEveryTicks?: number;
+  /**
+   * For scenarios with bots: run the zone server's snapshot encoder for this many bots after each tick and
+   * report the bytes per client (default 100; 0 = off). Not counted in tick times.
+   */
+  netSample?: number;
 }
 
 /** What a run reports: the fields of `arcane run --json`. */
@@ -52,6 +59,8 @@ export interface RunSummary {
   /** Ticks that took longer than the tick budget (1000 / tickRate ms): late at real-time pace. */
   lateTicks: number;
   wallMs: number;
+  /** Load scenarios: snapshot bytes per bot per second the zone server would send (sampled bots). */
+  net?: { bytesPerClientPerS: number; sampledClients: number; bots: number };
 }
 
 /** Runs a scenario headless to its tick count (or until aborted) and summarises it. */
@@ -65,6 +74,12 @@ export async function runScenario(o: RunOptions): Promise<RunSummary> {
   const every = Math.max(1, o.hashEveryTicks ?? Math.max(10, Math.ceil(ticks / 25)));
   let lastHash: string | null = null;
   let lastHashTick = -1;
+  const sample = o.scenario.bots ? (o.netSample ?? 100) : 0;
+  const probe =
+    sample > 0 ? new NetProbe(world, { content: resolveContent(o.scenario.content ?? {}), sample }) : null;
+  let netBytes = 0;
+  let netTicks = 0;
+  let netBots = 0;
   try {
     if (sink) {
       await sink.hash(0, (lastHash = world.hash()));
@@ -75,8 +90,16 @@ export async function runScenario(o: RunOptions): Promise<RunSummary> {
       signal: o.signal,
       onTick: async (report, ms) => {
         await o.onTick?.(report, world);
+        let bytesOut = 0;
+        if (probe) {
+          const n = probe.afterTick(report.events);
+          netBytes += n.bytesPerClient;
+          netTicks++;
+          netBots = n.bots;
+          bytesOut = Math.round(n.bytesPerClient * n.bots);
+        }
         if (sink) {
-          await sink.tick(report, { durationMs: ms, agents: world.agents, bytesOut: 0 });
+          await sink.tick(report, { durationMs: ms, agents: world.agents, bytesOut });
           if (report.tick % every === 0 || report.tick === ticks) {
             await sink.hash(report.tick, (lastHash = world.hash()));
             lastHashTick = report.tick;
@@ -105,6 +128,15 @@ export async function runScenario(o: RunOptions): Promise<RunSummary> {
         .subarray(Math.min(o.warmupTicks ?? 0, res.durationsMs.length))
         .filter((ms) => ms > 1000 / world.config.tickRate).length,
       wallMs: performance.now() - t0,
+      ...(probe && netTicks
+        ? {
+            net: {
+              bytesPerClientPerS: Math.round((netBytes / netTicks) * world.config.tickRate),
+              sampledClients: Math.min(sample, netBots),
+              bots: netBots,
+            },
+          }
+        : {}),
     };
   } catch (err) {
     await sink?.finish('failed', lastHash, err instanceof Error ? err.message : String(err));
