@@ -92,6 +92,8 @@ export interface ZoneServerStats {
   framesIn: number;
   malformed: number;
   rateLimited: number;
+  /** Bytes waiting in clients' send queues after the last tick's sends. */
+  queuedBytes: number;
   tickMs: Percentiles;
   /** The tick's parts: the world step, building every snapshot, handing them to the sockets. */
   phaseMs: { step: Percentiles; encode: Percentiles; send: Percentiles };
@@ -234,6 +236,7 @@ export class ZoneServer {
     framesIn: 0,
     malformed: 0,
     rateLimited: 0,
+    queuedBytes: 0,
     tickMs: { p50: 0, p95: 0, p99: 0, max: 0 },
     phaseMs: {
       step: { p50: 0, p95: 0, p99: 0, max: 0 },
@@ -719,6 +722,9 @@ export class ZoneServer {
       if (c.datagram) for (const d of fragment(snap, this.fragmentId++ & 0xffff)) c.datagram(d);
       else c.conn.sendSnapshot(snap);
     const t3 = this.now();
+    let queued = 0;
+    for (const c of this.clients) queued += c.conn.bufferedBytes;
+    this.stats.queuedBytes = queued;
     const ms = t3 - t0;
     this.times.push(ms);
     this.phases.step.push(t1 - t0);

@@ -109,6 +109,8 @@ export async function createGameService(o: GameServiceOptions): Promise<GameServ
   }
   const metrics = o.metrics;
   let lastBytes = 0;
+  let lastMalformed = 0;
+  let lastLimited = 0;
   const zone = new ZoneServer({
     world,
     content,
@@ -130,6 +132,13 @@ export async function createGameService(o: GameServiceOptions): Promise<GameServ
       metrics.connectedClients.set({ transport: 'all' }, stats.clients);
       metrics.bytesOut.inc({ transport: 'all' }, stats.bytesOut - lastBytes);
       lastBytes = stats.bytesOut;
+      metrics.snapshotQueueDepth.set({ zone: 'test-area' }, stats.queuedBytes);
+      if (stats.malformed > lastMalformed)
+        metrics.errors.inc({ kind: 'malformed-frame' }, stats.malformed - lastMalformed);
+      if (stats.rateLimited > lastLimited)
+        metrics.errors.inc({ kind: 'rate-limited' }, stats.rateLimited - lastLimited);
+      lastMalformed = stats.malformed;
+      lastLimited = stats.rateLimited;
       if (world.tick % 20 === 0)
         for (const z of world.zones) {
           const kinds = new Map<number, number>();

@@ -100,7 +100,7 @@ export function createMetrics(o: MetricsOptions = {}): ServerMetrics {
   });
   const snapshotQueueDepth = new Gauge({
     name: METRIC_NAMES.snapshotQueueDepth,
-    help: 'Snapshot frames waiting in outgoing client queues, by zone.',
+    help: 'Bytes waiting in outgoing client queues (snapshots and messages), by zone.',
     labelNames: ['zone'] as const,
     registers,
   });

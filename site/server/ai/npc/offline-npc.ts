@@ -10,6 +10,8 @@ const CREATURE_MIN_SCORE = 0.2;
 const MEMORY_MIN_SCORE = 0.2;
 
 const GREETING = /^(hi|hello|hey|greetings|well met|good (morning|evening|day))\b/i;
+// "Which creatures live here?", "what beasts are there": a question about the bestiary as a whole.
+const SURVEY = /\b(which|what|any)\b.*\b(creatures?|beasts?|animals?|monsters?)\b|\b(lives?|live) here\b/i;
 const PROBE =
   /\b(instructions?|system prompt|prompt|rules|persona|ignore (all |your |previous )|repeat (after|your|everything)|who made you|are you an? (ai|bot|llm))\b/i;
 
@@ -55,7 +57,12 @@ export function composeReply(g: Grounding): string {
   const creature = named ?? g.creatures.find((c) => c.score >= CREATURE_MIN_SCORE);
   if (GREETING.test(text))
     sentences.push(pick([`Well met, ${g.playerName}.`, `Greetings, ${g.playerName}.`], 'hi'));
-  if (creature) sentences.push(describeCreature(creature, pick([0, 1, 2], 'creature')));
+  if (!named && SURVEY.test(text) && g.creatures.length > 0) {
+    const names = [...new Set(g.creatures.map((c) => c.name))];
+    sentences.push(
+      `In these lands I have catalogued the ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' and the ' : ''}${names[names.length - 1]}. Ask me of one.`,
+    );
+  } else if (creature) sentences.push(describeCreature(creature, pick([0, 1, 2], 'creature')));
   const memory = g.memories.find((m) => m.score >= MEMORY_MIN_SCORE && m.said !== text);
   if (memory) {
     sentences.push(
