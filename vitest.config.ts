@@ -7,6 +7,7 @@ export default defineConfig({
       'ecology/**/*.test.ts',
       'lab/**/*.test.ts',
       'site/server/**/*.test.ts',
+      'site/src/lib/**/*.test.ts',
       'site/tests/**/*.test.ts',
       'tests/**/*.test.ts',
     ],

@@ -129,6 +129,8 @@ export interface ZoneServerOptions {
   now?: () => number;
   /** Called after every tick with its duration (metrics). */
   onTick?(ms: number, stats: ZoneServerStats): void;
+  /** The first guest character number (default 1); a server that restarts should not reuse numbers. */
+  firstCharacter?: number;
   /** Chat ("say") reaches players within this many metres (default 40). */
   chatRangeM?: number;
   /** Allow the dev console (default true: the Test Area is a dev zone). */
@@ -157,6 +159,8 @@ export interface GameCatalog {
     {
       hp: number;
       mp: number;
+      moveSpeedMps: number;
+      gcdS: number;
       skills: Array<{
         slot: number;
         name: string;
@@ -171,6 +175,7 @@ export interface GameCatalog {
   classNames: string[];
   enemies: Array<{ type: number; name: string; hp: number }>;
   rejections: readonly string[];
+  shrines: Array<{ x: number; y: number }>;
   [extra: string]: unknown;
 }
 
@@ -253,6 +258,7 @@ export class ZoneServer {
     this.now = o.now ?? (() => performance.now());
     this.catalogJson = JSON.stringify(this.catalog());
     this.loopHz = o.world.config.tickRate;
+    this.nextCharacter = o.firstCharacter ?? 1;
   }
 
   /** The catalog clients get in their welcome. */
@@ -283,6 +289,8 @@ export class ZoneServer {
           {
             hp: d.hp,
             mp: d.mp,
+            moveSpeedMps: d.moveSpeedMps,
+            gcdS: d.gcdS,
             skills: d.skills.map((s, k) => {
               const sk = c.skills[s];
               return {
@@ -300,6 +308,7 @@ export class ZoneServer {
       ),
       enemies: Object.entries(c.enemies).map(([name, d], type) => ({ type, name, hp: d.hp })),
       rejections: REJECT,
+      shrines: c.shrines,
       skillNames,
       npc: { name: npcName, available: Boolean(this.o.hooks?.npc) },
       ...(this.o.catalog ?? {}),

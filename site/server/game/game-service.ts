@@ -116,6 +116,8 @@ export async function createGameService(o: GameServiceOptions): Promise<GameServ
     content,
     secret,
     hooks,
+    // Character numbers key NPC memories: a restarted server must not hand out yesterday's numbers.
+    firstCharacter: 1 + (Math.floor(Date.now() / 1000) % 2_000_000) * 1000,
     log: o.log,
     catalog: {
       scenario: scenario.name,
