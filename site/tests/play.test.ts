@@ -78,6 +78,21 @@ describe.skipIf(!enabled)('the game in a real browser', () => {
     await page.screenshot({ path: join(SHOTS, 'play-chat.png') });
   });
 
+  it('keyboard only: F6 reaches the Test Area buttons, Enter spawns, Reset clears, Escape returns to the game', async () => {
+    await page.locator('canvas').focus();
+    await page.keyboard.press('F6');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Spawn grunt');
+    const before = Number(await attr('enemies'));
+    await page.keyboard.press('Enter');
+    await until('enemies', (v) => Number(v) > before, 'spawned from the button');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // Reset zone
+    await until('enemies', (v) => Number(v) < before + 1, 'the zone was reset');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('CANVAS');
+  });
+
   it('moves with the keyboard (prediction) and the server agrees', async () => {
     await page.locator('canvas').focus();
     const x0 = await page.evaluate(
