@@ -124,7 +124,7 @@ describe('snapshots: interest management and shared per-cell deltas', () => {
         const rect = interestRect(z, c.x, c.y, 4);
         const msg = c.baselines.encode(zone, rect, { self: new Uint8Array([t >> 3]) });
         c.bytes += msg.length;
-        if (new DataView(msg.buffer).getUint32(6, true) === 0xffffffff) c.full++;
+        if (new DataView(msg.buffer, msg.byteOffset).getUint32(6, true) === 0xffffffff) c.full++;
         const r = c.client.apply(msg);
         if (!r.ok) throw new Error(r.error);
         expect(r.snapshot.self).toEqual(new Uint8Array([t >> 3]));

@@ -61,15 +61,15 @@ export interface CellRect {
 }
 
 // FNV-1a over a chunk: equal hashes and lengths almost always mean an unchanged cell (bytes are compared too).
-function hashBytes(b: Uint8Array): number {
+function hashBytes(b: Uint8Array, n = b.length): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ b[i], 0x01000193);
   return h >>> 0;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameBytes(a: Uint8Array, b: Uint8Array, n = b.length): boolean {
+  if (a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -126,6 +126,8 @@ export class ZoneSnapshots {
     prev: CellFrame | null;
   } | null = null;
   private idx = new Int32Array(64);
+  // Chunks, full chunks and deltas of every tick in the ring are carved from shared blocks.
+  private readonly slab = new Slab();
 
   /**
    * Starts the frame of `tick` (the grid must be fresh for this tick). Cells are encoded when a client
@@ -189,8 +191,12 @@ export class ZoneSnapshots {
       frame.hashes[c] = 0;
       return EMPTY;
     }
-    const buf = new Uint8Array(n * RECORD_BYTES);
-    const dv = new DataView(buf.buffer);
+    const scratch = CHUNK_SCRATCH;
+    scratch.n = 0;
+    scratch.room(n * RECORD_BYTES);
+    scratch.n = n * RECORD_BYTES;
+    const buf = scratch.buf;
+    const dv = scratch.view();
     for (let k = 0, at = 0; k < n; k++, at += RECORD_BYTES) {
       const i = idx[k];
       dv.setUint32(at, id[i], true);
@@ -201,10 +207,12 @@ export class ZoneSnapshots {
       dv.setUint16(at + 9, clampU16((y[i] - g.y0) * POSITION_SCALE), true);
       dv.setUint16(at + 11, clampU16(Math.ceil(hp[i])), true);
     }
-    const h = hashBytes(buf) ^ n;
+    const len = n * RECORD_BYTES;
+    const h = hashBytes(buf, len) ^ n;
     // Reuse last tick's buffer when the cell is unchanged, so equal cells compare by identity later.
     const old = prev?.chunks[c];
-    const out = old && prev.hashes[c] === h && sameBytes(old, buf) ? old : buf;
+    const out =
+      old && prev.hashes[c] === h && sameBytes(old, buf, len) ? old : scratch.done(this.slab);
     frame.chunks[c] = out;
     frame.hashes[c] = h;
     return out;
@@ -220,7 +228,7 @@ export class ZoneSnapshots {
     let f = this.fullChunks[c];
     if (!f) {
       const rec = this.chunk(c);
-      f = new Uint8Array(1 + rec.length);
+      f = this.slab.alloc(1 + rec.length);
       f[0] = CHUNK_FULL;
       f.set(rec, 1);
       this.fullChunks[c] = f;
@@ -250,7 +258,7 @@ export class ZoneSnapshots {
     if (!old) out = this.full(c);
     else if (cur === old || (base.hashes[c] === this.current!.hashes[c] && sameBytes(cur, old))) out = null;
     else {
-      const d = encodeDelta(old, cur);
+      const d = encodeDelta(old, cur, this.slab);
       out = d.length < cur.length + 1 ? d : this.full(c);
     }
     row[c] = out;
@@ -290,13 +298,48 @@ class Bytes {
     else this.buf.set(from === 0 && to === b.length ? b : b.subarray(from, to), this.n);
     this.n += k;
   }
-  done(): Uint8Array {
-    return this.buf.slice(0, this.n);
+  private dv: DataView | null = null;
+  /** A DataView on the current buffer (kept until the buffer grows). */
+  view(): DataView {
+    if (!this.dv || this.dv.buffer !== this.buf.buffer) this.dv = new DataView(this.buf.buffer);
+    return this.dv;
+  }
+  /** A copy of the bytes written so far: carved from `slab` when given, else its own buffer. */
+  done(slab?: Slab): Uint8Array {
+    if (!slab) return this.buf.slice(0, this.n);
+    const out = slab.alloc(this.n);
+    out.set(this.n === this.buf.length ? this.buf : this.buf.subarray(0, this.n));
+    return out;
+  }
+}
+
+/**
+ * Hands out byte ranges of shared 64 KB blocks: thousands of small per-tick arrays (cell chunks, deltas,
+ * snapshots) then cost a few backing stores instead of one each, which keeps the GC's young generation
+ * cheap. A block lives as long as any range carved from it.
+ */
+export class Slab {
+  private block = new Uint8Array(0);
+  private at = 0;
+  constructor(private readonly blockBytes = 64 * 1024) {}
+  alloc(n: number): Uint8Array {
+    if (n === 0) return EMPTY;
+    if (this.at + n > this.block.length) {
+      if (n > this.blockBytes >> 2) return new Uint8Array(n);
+      this.block = new Uint8Array(this.blockBytes);
+      this.at = 0;
+    }
+    const out = this.block.subarray(this.at, this.at + n);
+    this.at += n;
+    return out;
   }
 }
 
 // Scratch buffers (one thread, no re-entrancy): results are copied out once by `done()`.
 const SCRATCH = new Bytes(4096);
+const CHUNK_SCRATCH = new Bytes(1024);
+// Snapshots handed to the transports: one shared block per ~150 of them.
+const MESSAGES = new Slab();
 const DELTA_SCRATCH = new Bytes(1024);
 const APPLY_SCRATCH = new Bytes(1024);
 let ADDED = new Int32Array(64);
@@ -310,7 +353,7 @@ const recU16 = (b: Uint8Array, at: number): number => b[at] | (b[at + 1] << 8);
  * run, move (2 bytes, |dx|,|dy| ≤ 4 m), update (9 bytes) — and the entities that entered come last.
  * Trailing kept records are implied.
  */
-export function encodeDelta(old: Uint8Array, cur: Uint8Array): Uint8Array {
+export function encodeDelta(old: Uint8Array, cur: Uint8Array, slab?: Slab): Uint8Array {
   const out = DELTA_SCRATCH;
   out.n = 0;
   out.u8(CHUNK_DELTA);
@@ -367,7 +410,7 @@ export function encodeDelta(old: Uint8Array, cur: Uint8Array): Uint8Array {
     out.varint(nAdded);
     for (let k = 0; k < nAdded; k++) out.bytes(cur, added[k], added[k] + RECORD_BYTES);
   }
-  return out.done();
+  return out.done(slab);
 }
 
 /** Applies a delta (without its mode byte) to `old`; returns the new sorted records, or an error. */
@@ -505,7 +548,7 @@ export class ClientBaselines {
     const out = SCRATCH;
     out.n = 0;
     out.room(HEADER_BYTES + maskBytes);
-    const dv = new DataView(out.buf.buffer);
+    const dv = out.view();
     out.buf[0] = PROTOCOL_VERSION;
     out.buf[1] = SNAPSHOT_TYPE;
     dv.setUint32(2, frame.tick, true);
@@ -555,7 +598,7 @@ export class ClientBaselines {
     this.rects[at * 4 + 3] = rect.h;
     this.selves[at] = extras.self ?? baseSelf;
     if (this.acked >= 0 && !this.has(this.acked)) this.acked = -1;
-    return out.done();
+    return out.done(MESSAGES);
   }
 }
 
