@@ -211,8 +211,7 @@ export class ZoneSnapshots {
     const h = hashBytes(buf, len) ^ n;
     // Reuse last tick's buffer when the cell is unchanged, so equal cells compare by identity later.
     const old = prev?.chunks[c];
-    const out =
-      old && prev.hashes[c] === h && sameBytes(old, buf, len) ? old : scratch.done(this.slab);
+    const out = old && prev.hashes[c] === h && sameBytes(old, buf, len) ? old : scratch.done(this.slab);
     frame.chunks[c] = out;
     frame.hashes[c] = h;
     return out;
