@@ -21,15 +21,19 @@ const server = spawn(process.execPath, ['--max-semi-space-size=64', cli, 'serve'
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
 });
-let url = '';
+// Keep reading the server's output to the end (breaking out of a for-await would close the pipe, and the
+// server's last line would then die of EPIPE).
 server.stdout.setEncoding('utf8');
-for await (const chunk of server.stdout) {
-  const m = /listening on (ws:\/\/\S+)/.exec(String(chunk));
-  if (m) {
-    url = m[1];
-    break;
-  }
-}
+const url = await new Promise<string>((resolve) => {
+  let seen = '';
+  server.stdout.on('data', (d: string) => {
+    process.stderr.write(d);
+    seen += d;
+    const m = /listening on (ws:\/\/\S+)/.exec(seen);
+    if (m) resolve(m[1]);
+  });
+  server.once('exit', () => resolve(''));
+});
 if (!url) throw new Error('the zone server did not start');
 const load = spawn(
   process.execPath,
