@@ -127,7 +127,8 @@ export class ZoneSnapshots {
   } | null = null;
   private idx = new Int32Array(64);
   // Chunks, full chunks and deltas of every tick in the ring are carved from shared blocks.
-  private readonly slab = new Slab();
+  // Small blocks: a cell that stays unchanged keeps its chunk, and so its block, alive for as long.
+  private readonly slab = new Slab(8 * 1024);
 
   /**
    * Starts the frame of `tick` (the grid must be fresh for this tick). Cells are encoded when a client
@@ -339,6 +340,9 @@ const SCRATCH = new Bytes(4096);
 const CHUNK_SCRATCH = new Bytes(1024);
 // Snapshots handed to the transports: one shared block per ~150 of them.
 const MESSAGES = new Slab();
+// Cells rebuilt from deltas on the client side, shared by every SnapshotClient of the thread (a bot
+// process runs a thousand); small blocks, as a cell held unchanged keeps its block alive.
+const CLIENT_CELLS = new Slab(4 * 1024);
 const DELTA_SCRATCH = new Bytes(1024);
 const APPLY_SCRATCH = new Bytes(1024);
 let ADDED = new Int32Array(64);
@@ -413,7 +417,7 @@ export function encodeDelta(old: Uint8Array, cur: Uint8Array, slab?: Slab): Uint
 }
 
 /** Applies a delta (without its mode byte) to `old`; returns the new sorted records, or an error. */
-export function applyDelta(old: Uint8Array, d: Uint8Array): Uint8Array | string {
+export function applyDelta(old: Uint8Array, d: Uint8Array, slab?: Slab): Uint8Array | string {
   const out = APPLY_SCRATCH;
   out.n = 0;
   let i = 0;
@@ -463,10 +467,12 @@ export function applyDelta(old: Uint8Array, d: Uint8Array): Uint8Array | string 
     } else return `bad op ${op}`;
   }
   out.bytes(old, i, old.length);
-  if (!added.length) return out.done();
-  // Merge the entered records into id order.
-  const kept = out.done();
-  const merged = new Uint8Array(kept.length + added.length * RECORD_BYTES);
+  if (!added.length) return out.done(slab);
+  // Merge the entered records into id order (the kept records stay in the scratch buffer meanwhile).
+  const kept = out.buf.subarray(0, out.n);
+  const merged = slab
+    ? slab.alloc(kept.length + added.length * RECORD_BYTES)
+    : new Uint8Array(kept.length + added.length * RECORD_BYTES);
   let p = 0;
   let q = 0;
   let w = 0;
@@ -734,10 +740,11 @@ export class SnapshotClient {
         at += n;
         if (chunk[0] === CHUNK_FULL) {
           if ((n - 1) % RECORD_BYTES !== 0) return { ok: false, error: 'bad full chunk' };
-          cells[k] = chunk.slice(1);
+          // A view into the frame (no copy): the cell keeps its ~1 KB frame alive while it is held.
+          cells[k] = chunk.subarray(1);
         } else if (chunk[0] === CHUNK_DELTA) {
           if (!prev) return { ok: false, error: `delta for cell ${c} without a baseline` };
-          const next = applyDelta(prev, chunk.subarray(1));
+          const next = applyDelta(prev, chunk.subarray(1), CLIENT_CELLS);
           if (typeof next === 'string') return { ok: false, error: `cell ${c}: ${next}` };
           cells[k] = next;
         } else return { ok: false, error: `bad chunk mode ${chunk[0]}` };
@@ -746,14 +753,14 @@ export class SnapshotClient {
     if (has & 1) {
       const n = varint();
       if (n < 0 || at + n > bytes.length) return { ok: false, error: 'bad self block' };
-      self = bytes.slice(at, at + n);
+      self = bytes.subarray(at, at + n);
       at += n;
     }
-    let events = new Uint8Array(0);
+    let events: Uint8Array = EMPTY;
     if (has & 2) {
       const n = varint();
       if (n < 0 || at + n > bytes.length) return { ok: false, error: 'bad events block' };
-      events = bytes.slice(at, at + n);
+      events = bytes.subarray(at, at + n);
       at += n;
     }
     if (at !== bytes.length) return { ok: false, error: 'trailing bytes' };
