@@ -618,7 +618,7 @@ function express(z: ZoneViews, C: Compiled, s: CompiledSpecies, i: number, rng: 
   if (s.trait.speed >= 0 && s.move === MOVE.wander) {
     const vx = z.f32('vx');
     const vy = z.f32('vy');
-    const n = Math.hypot(vx[i], vy[i]) || 1;
+    const n = Math.sqrt(vx[i] * vx[i] + vy[i] * vy[i]) || 1;
     const sp = Math.max(0, traits[row + s.trait.speed]);
     vx[i] = (vx[i] / n) * sp;
     vy[i] = (vy[i] / n) * sp;

@@ -5,6 +5,9 @@ import type { SimInput, StepContext, SystemDef } from '../world/system.ts';
 import { ticksOf } from './content.ts';
 import type { CombatContent, EnemyTypeDef, SkillDef } from './content.ts';
 
+// Length of (dx, dy). Not Math.hypot: V8's hypot allocates on every call, in loops run for every agent.
+const len2 = (dx: number, dy: number): number => Math.sqrt(dx * dx + dy * dy);
+
 /** Enemy FSM states (enemy-fsm.md); Return walks home and heals before Idle. */
 export const FSM = { idle: 0, pursue: 1, windup: 2, attack: 3, recover: 4, return: 5 } as const;
 
@@ -150,13 +153,13 @@ function find(v: V, id: number): number {
   return i < v.z.count && v.id[i] === id && !(v.flags[i] & GONE) ? i : -1;
 }
 const alive = (v: V, i: number): boolean => i >= 0 && !(v.flags[i] & (GONE | FLAG.dead));
-const dist = (v: V, a: number, b: number): number => Math.hypot(v.x[a] - v.x[b], v.y[a] - v.y[b]);
+const dist = (v: V, a: number, b: number): number => len2(v.x[a] - v.x[b], v.y[a] - v.y[b]);
 
 /** Grid line of sight: no `blocked` cell on the segment (DDA over the zone grid). */
 export function lineOfSight(z: ZoneViews, x0: number, y0: number, x1: number, y1: number): boolean {
   const g = z.geometry;
   const blocked = z.cell<Uint8Array>('blocked');
-  const steps = Math.ceil((Math.hypot(x1 - x0, y1 - y0) / g.cellM) * 2) + 1;
+  const steps = Math.ceil((len2(x1 - x0, y1 - y0) / g.cellM) * 2) + 1;
   for (let k = 0; k <= steps; k++) {
     const t = k / steps;
     if (blocked[z.cellAt(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)]) return false;
@@ -235,7 +238,7 @@ function applyInput(ctx: StepContext, p: CombatParams, c: Compiled, v: V, input:
       let dx = Number(input.dirX) || 0;
       let dy = Number(input.dirY) || 0;
       // The server owns speed: a direction longer than 1 is cut to 1.
-      const len = Math.hypot(dx, dy);
+      const len = Math.sqrt(dx * dx + dy * dy);
       if (len > 1) {
         dx /= len;
         dy /= len;
@@ -375,7 +378,7 @@ function knockback(
 ): void {
   const dx = v.x[e] - v.x[from];
   const dy = v.y[e] - v.y[from];
-  const d = Math.hypot(dx, dy) || 1;
+  const d = Math.sqrt(dx * dx + dy * dy) || 1;
   const g = v.z.geometry;
   v.x[e] = Math.min(g.x0 + g.widthM - 0.01, Math.max(g.x0, v.x[e] + (dx / d) * m));
   v.y[e] = Math.min(g.y0 + g.heightM - 0.01, Math.max(g.y0, v.y[e] + (dy / d) * m));
@@ -443,7 +446,7 @@ function respawn(ctx: StepContext, p: CombatParams, c: Compiled, v: V, i: number
   const def = p.classes[c.classNames[v.type[i]]];
   let best = p.shrines[0] ?? { x: v.x[i], y: v.y[i] };
   for (const s of p.shrines)
-    if (Math.hypot(s.x - v.x[i], s.y - v.y[i]) < Math.hypot(best.x - v.x[i], best.y - v.y[i])) best = s;
+    if (len2(s.x - v.x[i], s.y - v.y[i]) < len2(best.x - v.x[i], best.y - v.y[i])) best = s;
   v.flags[i] &= ~FLAG.dead;
   v.x[i] = best.x;
   v.y[i] = best.y;
@@ -503,7 +506,7 @@ function stepEnemy(ctx: StepContext, p: CombatParams, c: Compiled, v: V, e: numb
   }
   const t = find(v, v.fsmTarget[e]);
   const targetOk = alive(v, t) && v.kind[t] === ENTITY_KIND.player;
-  const fromHome = Math.hypot(v.x[e] - v.homeX[e], v.y[e] - v.homeY[e]);
+  const fromHome = len2(v.x[e] - v.homeX[e], v.y[e] - v.homeY[e]);
   switch (v.fsm[e]) {
     case FSM.idle: {
       // Idle enemies look around four times a second (staggered by id), like a server AI's think rate.
@@ -523,7 +526,7 @@ function stepEnemy(ctx: StepContext, p: CombatParams, c: Compiled, v: V, e: numb
         v.fsmUntil[e] = tick + c.t(2);
         v.castTarget[e] = 0;
         moveToward(ctx, v, e, v.homeX[e] + Math.cos(a) * rad, v.homeY[e] + Math.sin(a) * rad, d.idleSpeedMps);
-      } else if (Math.hypot(v.vx[e], v.vy[e]) > 0 && fromHome > d.idleWanderM)
+      } else if (Math.sqrt(v.vx[e] * v.vx[e] + v.vy[e] * v.vy[e]) > 0 && fromHome > d.idleWanderM)
         moveToward(ctx, v, e, v.homeX[e], v.homeY[e], d.idleSpeedMps);
       return;
     }
@@ -605,7 +608,7 @@ function face(v: V, e: number, tx: number, ty: number): void {
 function moveToward(ctx: StepContext, v: V, e: number, tx: number, ty: number, speed: number): number {
   const dx = tx - v.x[e];
   const dy = ty - v.y[e];
-  const len = Math.hypot(dx, dy);
+  const len = Math.sqrt(dx * dx + dy * dy);
   if (len < 1e-6) {
     v.vx[e] = v.vy[e] = 0;
     return 0;

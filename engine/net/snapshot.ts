@@ -351,6 +351,13 @@ const recId = (b: Uint8Array, at: number): number =>
   (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 const recU16 = (b: Uint8Array, at: number): number => b[at] | (b[at + 1] << 8);
 
+let keep = 0;
+let drop = 0;
+function flush(out: Bytes): void {
+  for (; keep > 0; keep -= Math.min(keep, 64)) out.u8(OP_KEEP | (Math.min(keep, 64) - 1));
+  for (; drop > 0; drop -= Math.min(drop, 64)) out.u8(OP_DROP | (Math.min(drop, 64) - 1));
+}
+
 /**
  * A per-entity delta from `old` to `cur` (both sorted by id): ops walk the old records — keep a run, drop a
  * run, move (2 bytes, |dx|,|dy| ≤ 4 m), update (9 bytes) — and the entities that entered come last.
@@ -360,12 +367,9 @@ export function encodeDelta(old: Uint8Array, cur: Uint8Array, slab?: Slab): Uint
   const out = DELTA_SCRATCH;
   out.n = 0;
   out.u8(CHUNK_DELTA);
-  let keep = 0;
-  let drop = 0;
-  const flush = (): void => {
-    for (; keep > 0; keep -= Math.min(keep, 64)) out.u8(OP_KEEP | (Math.min(keep, 64) - 1));
-    for (; drop > 0; drop -= Math.min(drop, 64)) out.u8(OP_DROP | (Math.min(drop, 64) - 1));
-  };
+  // Pending runs (module state, not a closure: this runs thousands of times a tick).
+  keep = 0;
+  drop = 0;
   if (ADDED.length < cur.length / RECORD_BYTES) ADDED = new Int32Array(cur.length);
   const added = ADDED;
   let nAdded = 0;
@@ -378,10 +382,10 @@ export function encodeDelta(old: Uint8Array, cur: Uint8Array, slab?: Slab): Uint
       let same = true;
       for (let k = 4; k < RECORD_BYTES; k++) if (old[i + k] !== cur[j + k]) same = false;
       if (same) {
-        if (drop) flush();
+        if (drop) flush(out);
         keep++;
       } else {
-        flush();
+        flush(out);
         const dx = recU16(cur, j + 7) - recU16(old, i + 7);
         const dy = recU16(cur, j + 9) - recU16(old, i + 9);
         let onlyMoved = dx >= -64 && dx <= 63 && dy >= -64 && dy <= 63;
@@ -399,7 +403,7 @@ export function encodeDelta(old: Uint8Array, cur: Uint8Array, slab?: Slab): Uint
       i += RECORD_BYTES;
       j += RECORD_BYTES;
     } else if (a < b) {
-      if (keep) flush();
+      if (keep) flush(out);
       drop++;
       i += RECORD_BYTES;
     } else {
@@ -407,7 +411,7 @@ export function encodeDelta(old: Uint8Array, cur: Uint8Array, slab?: Slab): Uint
       j += RECORD_BYTES;
     }
   }
-  if (drop) flush();
+  if (drop) flush(out);
   if (nAdded) {
     out.u8(OP_NEW);
     out.varint(nAdded);

@@ -19,6 +19,9 @@ import { SessionTable } from './session.ts';
 import { ClientBaselines, interestRect, STATE_BIT, ZoneSnapshots } from './snapshot.ts';
 import type { CellRect, StateBits } from './snapshot.ts';
 
+// Length of (dx, dy). Not Math.hypot: V8's hypot allocates on every call, in loops run for every agent.
+const len2 = (dx: number, dy: number): number => Math.sqrt(dx * dx + dy * dy);
+
 // The authoritative zone server. Transports (WebSocket, geckos.io) hand it connections; it decodes and
 // validates every frame, turns intents into simulation inputs, steps the world at its tick rate and sends
 // each client a snapshot of its area of interest, delta-encoded against what the client acknowledged.
@@ -550,7 +553,7 @@ export class ZoneServer {
       const at = this.locate(other.entity);
       if (at < 0 || Math.floor(at / ZONE_STRIDE) !== zone) continue;
       const i = at % ZONE_STRIDE;
-      if (Math.hypot(z.f32('x')[i] - x, z.f32('y')[i] - y) > range) continue;
+      if (len2(z.f32('x')[i] - x, z.f32('y')[i] - y) > range) continue;
       this.stats.bytesOut += frame.length;
       other.conn.send(frame);
     }
@@ -793,7 +796,7 @@ export class ZoneServer {
         const i = at % ZONE_STRIDE;
         const dx = c.goal.x - z.f32('x')[i];
         const dy = c.goal.y - z.f32('y')[i];
-        const d = Math.hypot(dx, dy);
+        const d = Math.sqrt(dx * dx + dy * dy);
         if (d < 0.25) {
           c.goal = null;
           c.move = { dirX: 0, dirY: 0, seq: c.lastSeq, sent: false };

@@ -14,6 +14,8 @@ import { BOT_OWNER_BASE } from './bot-system.ts';
 // the game client does. Its figures are the snapshot bytes the server would send, not counting WebSocket
 // framing (2–4 bytes per message).
 
+const ROW_STRIDE = 1 << 20;
+
 /** Options of a net probe. */
 export interface NetProbeOptions {
   content: CombatContent;
@@ -70,21 +72,24 @@ export class NetProbe {
       this.zones[zi].encodeTick(z, tick);
       perZone.set(zi, { self: new SelfEncoder(z, this.o.content), events: [] });
     }
-    // Events are placed at their entity's cell (an id index over the sampled zones, once per tick); a bot
-    // gets those in its area of interest.
-    const where = new Map<number, { zone: number; i: number }>();
-    for (const zi of used) {
-      const z = this.world.zones[zi];
-      const ids = z.u32('id');
-      for (let i = 0; i < z.count; i++) where.set(ids[i], { zone: zi, i });
-    }
+    // Events are placed at their entity's cell (an index of the entities that have events, over the sampled
+    // zones, packed as zone × 2^20 + row: small integers, no objects); a bot gets those in its area of interest.
+    const wanted = new Set<number>();
+    for (const e of events) if (e.kind !== 'cast-rejected' && e.kind !== 'console') wanted.add(e.entity);
+    const where = new Map<number, number>();
+    if (wanted.size)
+      for (const zi of used) {
+        const z = this.world.zones[zi];
+        const ids = z.u32('id');
+        for (let i = 0; i < z.count; i++) if (wanted.has(ids[i])) where.set(ids[i], zi * ROW_STRIDE + i);
+      }
     for (const e of events) {
       const at = where.get(e.entity);
-      if (!at || e.kind === 'cast-rejected' || e.kind === 'console') continue;
-      const z = this.world.zones[at.zone];
-      perZone
-        .get(at.zone)!
-        .events.push({ cell: z.cellAt(z.f32('x')[at.i], z.f32('y')[at.i]), bytes: encodeEvent(e) });
+      if (at === undefined || e.kind === 'cast-rejected' || e.kind === 'console') continue;
+      const zi = Math.floor(at / ROW_STRIDE);
+      const i = at % ROW_STRIDE;
+      const z = this.world.zones[zi];
+      perZone.get(zi)!.events.push({ cell: z.cellAt(z.f32('x')[i], z.f32('y')[i]), bytes: encodeEvent(e) });
     }
     let bytes = 0;
     for (const b of chosen) {
