@@ -674,7 +674,8 @@ function breedingPass(ctx: StepContext, C: Compiled): void {
     let total = 0;
     for (let q = start; q < end; q++)
       if (kind[order[q]] === ENTITY_KIND.creature && !(flags[order[q]] & SKIP)) total++;
-    C.sexual.forEach((s, si) => {
+    for (let si = 0; si < C.sexual.length; si++) {
+      const s = C.sexual[si];
       let m = 0;
       let here = 0;
       for (let q = start; q < end; q++) {
@@ -683,7 +684,7 @@ function breedingPass(ctx: StepContext, C: Compiled): void {
         here++;
         if (energy[j] >= s.minEnergy && breedTick[j] <= tick && age[j] >= s.adultTicks) eligible[m++] = j;
       }
-      if (m < 2) return;
+      if (m < 2) continue;
       shuffle(rng, eligible, m);
       let births = 0;
       for (let k = 0; k + 1 < m; k += 2) {
@@ -725,7 +726,7 @@ function breedingPass(ctx: StepContext, C: Compiled): void {
         births++;
       }
       z.scalars[s.scalar.births] += births;
-    });
+    }
   }
 }
 

@@ -58,6 +58,12 @@ export function buildCli(): Command {
     )
     .option('--db <dir>', 'results directory (the run records in <dir>/runs/<run_id>/)', 'data')
     .option('--no-record', 'record nothing')
+    .option(
+      '--net-sample <n>',
+      'load scenarios: bots whose snapshots are encoded after each tick to measure bytes per client (0 = off)',
+      int('--net-sample'),
+      100,
+    )
     .option('--json', 'print one JSON object on the last line')
     .action(
       async (
@@ -71,6 +77,7 @@ export function buildCli(): Command {
           db: string;
           record: boolean;
           warmup: number;
+          netSample: number;
         },
       ) => {
         const scenario = await loadScenario(file, { overrides: opts.set });
@@ -100,6 +107,7 @@ export function buildCli(): Command {
           signal: ac.signal,
           sink,
           warmupTicks: opts.warmup,
+          netSample: opts.netSample,
           onProgress: (p) => bar.update(p.tick, p.agents),
         });
         bar.stop();
