@@ -1,6 +1,6 @@
 import { Piscina } from 'piscina';
 import type { WorldConfig } from './zone-runtime.ts';
-import type { ZoneTask, ZoneTaskAnswer } from './zone-worker.ts';
+import type { ZoneBatchAnswer, ZoneBatchTask, ZoneTask, ZoneTaskAnswer } from './zone-worker.ts';
 
 /** A piscina pool whose workers can step any zone of one world. */
 export class ZonePool {
@@ -12,9 +12,8 @@ export class ZonePool {
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 2 ** 31 - 1,
-      // Queue a tick's zones on the workers up front, so a worker moves to its next zone without waiting
-      // for a round trip through the main thread.
-      concurrentTasksPerWorker: Math.max(1, Math.ceil(config.geometry.zones.length / threads)),
+      // One batch per worker per tick (see ZoneBatchTask): a worker never holds two.
+      concurrentTasksPerWorker: 1,
       workerData: { config },
     });
   }
@@ -25,13 +24,29 @@ export class ZonePool {
 
   /** Waits until every worker has loaded its modules, so the first tick does not pay for start-up. */
   async warm(): Promise<void> {
-    const n = this.pool.options.maxThreads * Math.max(1, this.pool.options.concurrentTasksPerWorker);
-    await Promise.all(Array.from({ length: n }, () => this.pool.run({ warmup: true })));
+    const want = this.pool.options.maxThreads;
+    const seen = new Set<number>();
+    for (let round = 0; round < 50 && seen.size < want; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: want }, () => this.pool.run({ warmup: true }) as Promise<{ thread: number }>),
+      );
+      for (const a of answers) seen.add(a.thread);
+    }
+  }
+
+  /** Workers in the pool (each gets one batch per tick). */
+  get size(): number {
+    return this.pool.options.maxThreads;
   }
 
   /** Runs one zone task on whichever worker is free. */
   run(task: ZoneTask): Promise<ZoneTaskAnswer> {
     return this.pool.run(task) as Promise<ZoneTaskAnswer>;
+  }
+
+  /** Runs a tick's batch on one worker (call once per worker; they share the batch's claim counter). */
+  runBatch(task: ZoneBatchTask): Promise<ZoneBatchAnswer> {
+    return this.pool.run(task) as Promise<ZoneBatchAnswer>;
   }
 
   async close(): Promise<void> {

@@ -99,6 +99,8 @@ export class World {
   zones: ZoneViews[];
   private nextId = 1;
   private inputs: SimInput[][];
+  // The next zone a worker claims in a tick's batch (shared with the workers).
+  private readonly claim = new Int32Array(new SharedArrayBuffer(4));
 
   private constructor(
     readonly config: WorldConfig,
@@ -270,24 +272,35 @@ export class World {
   private async dispatch(tick: number, inputs: SimInput[][]): Promise<ZoneTaskAnswer[]> {
     const pool = this.pool;
     if (!pool) return this.zones.map((_, zi) => this.stepInline(zi, tick, inputs[zi]));
-    // Largest zones first, so the pool's balancing ends the tick with the least idle time.
+    // Largest zones first, so the tick ends with the least idle time; every worker gets the same batch and
+    // claims zones from it until none is left.
     const byLoad = this.zones
       .map((_, zi) => zi)
       .sort((a, b) => this.zones[b].count - this.zones[a].count || a - b);
-    const pending = new Array<Promise<ZoneTaskAnswer>>(this.zones.length);
-    for (const zi of byLoad)
-      pending[zi] = pool.run({ zoneId: zi, tick, buffers: this.zones[zi].buffers, inputs: inputs[zi] });
-    const settled = await Promise.allSettled(pending);
-    return settled.map((s, zi) =>
-      s.status === 'fulfilled'
-        ? s.value
-        : {
-            ok: false as const,
-            zoneId: zi,
-            tick,
-            name: 'WorkerError',
-            message: s.reason instanceof Error ? s.reason.message : String(s.reason),
-          },
+    this.claim[0] = 0;
+    const batch = {
+      batch: true as const,
+      tick,
+      claim: this.claim,
+      order: byLoad,
+      zones: this.zones.map((z, zi) => ({ buffers: z.buffers, inputs: inputs[zi] })),
+    };
+    const settled = await Promise.allSettled(
+      Array.from({ length: Math.min(pool.size, this.zones.length) }, () => pool.runBatch(batch)),
+    );
+    const answers = new Array<ZoneTaskAnswer | undefined>(this.zones.length);
+    let lost = 'a worker stopped before stepping this zone';
+    for (const s of settled) {
+      if (s.status === 'rejected') {
+        lost = s.reason instanceof Error ? s.reason.message : String(s.reason);
+        continue;
+      }
+      for (const a of s.value.answers) answers[a.ok ? a.result.zoneId : a.zoneId] = a;
+    }
+    // A zone nobody answered for: the worker that claimed it died (the tick fails and every zone that
+    // started stepping is restored).
+    return answers.map(
+      (a, zi) => a ?? { ok: false as const, zoneId: zi, tick, name: 'WorkerError', message: lost },
     );
   }
 

@@ -1,4 +1,4 @@
-import { workerData } from 'node:worker_threads';
+import { threadId, workerData } from 'node:worker_threads';
 import { ZoneViews } from '../zone/zone.ts';
 import type { ZoneBuffers } from '../zone/zone.ts';
 import { loadSystemRegistry, ZoneRuntime } from './zone-runtime.ts';
@@ -13,6 +13,27 @@ export interface ZoneTask {
   inputs: SimInput[];
 }
 
+/**
+ * A tick's batch for one worker: every worker of the pool gets the same batch and they claim zones from it
+ * (largest first) through a shared counter until none is left, so a tick costs one message per worker, not
+ * one per zone, and a worker that finishes early takes the next zone. Buffers travel as shared memory.
+ */
+export interface ZoneBatchTask {
+  batch: true;
+  tick: number;
+  /** `claim[0]` is the next index into `order` (reset to 0 by the main thread before the tick). */
+  claim: Int32Array;
+  /** Zone ids in the order they are handed out. */
+  order: number[];
+  /** Per zone id: its buffers and this tick's inputs. */
+  zones: { buffers: ZoneBuffers; inputs: SimInput[] }[];
+}
+
+/** A batch's answer: one answer per zone this worker claimed. */
+export interface ZoneBatchAnswer {
+  answers: ZoneTaskAnswer[];
+}
+
 /** A task's answer: the step result, or the error a system threw (never a half-applied zone). */
 export type ZoneTaskAnswer =
   | { ok: true; result: ZoneStepResult }
@@ -23,27 +44,37 @@ const runtime = new ZoneRuntime(config, await loadSystemRegistry(config.plugins)
 // Views per zone, rebuilt only when the zone's buffers were replaced (capacity growth).
 const views = new Map<number, ZoneViews>();
 
-/** Steps one zone on this worker (a `warmup` task only proves the worker has loaded). */
+/** Steps zones on this worker: one zone task, or a batch it claims zones from (`warmup` only proves it loaded). */
 export default function stepZoneTask(
-  task: ZoneTask | { warmup: true },
-): ZoneTaskAnswer | { ok: true; warm: true } {
-  if ('warmup' in task) return { ok: true, warm: true };
-  let v = views.get(task.zoneId);
-  if (!v || v.buffers.generation !== task.buffers.generation) {
-    v = new ZoneViews(config.layout, config.geometry.zones[task.zoneId], task.buffers);
-    views.set(task.zoneId, v);
+  task: ZoneTask | ZoneBatchTask | { warmup: true },
+): ZoneTaskAnswer | ZoneBatchAnswer | { ok: true; warm: true; thread: number } {
+  if ('warmup' in task) return { ok: true, warm: true, thread: threadId };
+  if ('batch' in task) {
+    const answers: ZoneTaskAnswer[] = [];
+    for (;;) {
+      const k = Atomics.add(task.claim, 0, 1);
+      if (k >= task.order.length) break;
+      const zi = task.order[k];
+      const a = stepOne(zi, task.tick, task.zones[zi].buffers, task.zones[zi].inputs);
+      // A failed zone does not stop the claiming: a spawn overflow is retried on the main thread and the
+      // tick goes on, and any other failure restores every zone anyway.
+      answers.push(a);
+    }
+    return { answers };
+  }
+  return stepOne(task.zoneId, task.tick, task.buffers, task.inputs);
+}
+
+function stepOne(zoneId: number, tick: number, buffers: ZoneBuffers, inputs: SimInput[]): ZoneTaskAnswer {
+  let v = views.get(zoneId);
+  if (!v || v.buffers.generation !== buffers.generation) {
+    v = new ZoneViews(config.layout, config.geometry.zones[zoneId], buffers);
+    views.set(zoneId, v);
   }
   try {
-    return { ok: true, result: runtime.stepZone(v, task.tick, task.inputs) };
+    return { ok: true, result: runtime.stepZone(v, tick, inputs) };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    return {
-      ok: false,
-      zoneId: task.zoneId,
-      tick: task.tick,
-      name: e.name,
-      message: e.message,
-      stack: e.stack,
-    };
+    return { ok: false, zoneId, tick, name: e.name, message: e.message, stack: e.stack };
   }
 }
