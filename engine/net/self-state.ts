@@ -1,3 +1,4 @@
+import { Slab } from './slab.ts';
 import type { CombatContent } from '../combat/content.ts';
 import { FLAG } from '../zone/layout.ts';
 import type { ZoneViews } from '../zone/zone.ts';
@@ -32,6 +33,7 @@ export class SelfEncoder {
   private readonly v;
   private readonly defs;
   private scratch = new Uint8Array(64);
+  private dv = new DataView(this.scratch.buffer);
 
   constructor(z: ZoneViews, content: CombatContent) {
     this.v = {
@@ -57,9 +59,12 @@ export class SelfEncoder {
     const def = this.defs[v.type[i]] ?? this.defs[0];
     const slots = def.skills.length;
     const n = 27 + 4 * slots;
-    if (this.scratch.length < n) this.scratch = new Uint8Array(n * 2);
+    if (this.scratch.length < n) {
+      this.scratch = new Uint8Array(n * 2);
+      this.dv = new DataView(this.scratch.buffer);
+    }
     const out = this.scratch;
-    const dv = new DataView(out.buffer);
+    const dv = this.dv;
     dv.setUint16(0, Math.max(0, Math.ceil(v.hp[i])), true);
     dv.setUint16(2, def.hp, true);
     dv.setUint16(4, Math.max(0, Math.floor(v.mp[i])), true);
@@ -77,9 +82,15 @@ export class SelfEncoder {
       for (let k = 0; k < n && same; k++) same = previous[k] === out[k];
       if (same) return previous;
     }
-    return out.slice(0, n);
+    const block = SELVES.alloc(n);
+    block.set(out.subarray(0, n));
+    return block;
   }
 }
+
+// Private blocks are kept in each client's baseline ring while unchanged: small blocks bound what one
+// long-lived block pins.
+const SELVES = new Slab(4 * 1024);
 
 /** Encodes the private block of the player at index `i` (combat fields must be in the layout). */
 export function encodeSelf(z: ZoneViews, i: number, content: CombatContent): Uint8Array {

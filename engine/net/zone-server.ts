@@ -917,8 +917,19 @@ export class ZoneServer {
       const evs = publicEvents.get(zone);
       let events: Uint8Array | undefined;
       if (evs?.length) {
-        const visible = evs.filter((e) => e.cell < 0 || inRect(e.cell, rect, z.geometry.cellsX));
-        if (visible.length) events = concat(visible.map((e) => e.bytes));
+        // Gathered in a scratch buffer: the snapshot encoder copies them into the frame.
+        let n = 0;
+        for (const e of evs) {
+          if (e.cell >= 0 && !inRect(e.cell, rect, z.geometry.cellsX)) continue;
+          if (n + e.bytes.length > this.evScratch.length) {
+            const grown = new Uint8Array(Math.max(this.evScratch.length * 2, n + e.bytes.length));
+            grown.set(this.evScratch.subarray(0, n));
+            this.evScratch = grown;
+          }
+          this.evScratch.set(e.bytes, n);
+          n += e.bytes.length;
+        }
+        if (n) events = this.evScratch.subarray(0, n);
       }
       if (c.conn.bufferedBytes > maxQueued) {
         // The tick never waits for a slow client: this snapshot is dropped; the next one is a delta
@@ -939,6 +950,7 @@ export class ZoneServer {
   }
 
   private fragmentId = 0;
+  private evScratch = new Uint8Array(4096);
 
   /**
    * Routes a connected character's snapshots over a datagram channel (geckos.io's unreliable channel),
@@ -1000,16 +1012,6 @@ function inRect(cell: number, r: CellRect, cellsX: number): boolean {
   const cx = cell % cellsX;
   const cy = Math.floor(cell / cellsX);
   return cx >= r.cx0 && cx < r.cx0 + r.w && cy >= r.cy0 && cy < r.cy0 + r.h;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** The inputs type, re-exported for transports that feed bots in-process. */
