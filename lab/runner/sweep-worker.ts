@@ -1,17 +1,17 @@
 import type { MessagePort } from 'node:worker_threads';
-import { parseScenario } from '../scenario/load.ts';
-import '../scenario/to-world.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { runScenario } from './run.ts';
 import type { RunSummary } from './run.ts';
 import { openSink } from './sinks.ts';
 import { nestParams } from './sweep-plan.ts';
 import type { SinkTarget } from './sinks.ts';
 
-/** One sweep job as a pool task: the scenario text, this job's overrides and seed, where to record. */
+/**
+ * One sweep job as a pool task: the job's scenario (parsed and validated on the main thread, so workers load
+ * neither the YAML parser nor the schema validator), its seed, where to record.
+ */
 export interface SweepTask {
-  file: string;
-  text: string;
-  overrides: string[];
+  scenario: Scenario;
   params: Record<string, string>;
   seed: number;
   runId: string;
@@ -56,7 +56,7 @@ export function foldMetrics(
 
 /** Runs one whole scenario on this worker (inline: the sweep's parallelism is across runs). */
 export default async function runSweepJob(task: SweepTask): Promise<RunSummary & { runId: string }> {
-  const scenario = parseScenario(task.text, { file: task.file, overrides: task.overrides });
+  const scenario = task.scenario;
   const ac = new AbortController();
   task.port.on('message', (m: unknown) => {
     if (m === 'stop') ac.abort();

@@ -1,5 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { parseScenario } from '../scenario/load.ts';
+import '../scenario/to-world.ts';
 import type { RunSummary } from './run.ts';
 import type { SinkTarget } from './sinks.ts';
 import type { SweepJob } from './sweep-plan.ts';
@@ -58,18 +60,27 @@ export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
       running.add(port1);
       port1.on('message', (m: SweepProgressMessage) => o.onJobProgress?.(job, m));
       o.onJobStart?.(job, runId);
-      const task: SweepTask = {
-        file: o.file,
-        text: o.text,
-        overrides: job.overrides,
-        params: job.params,
-        seed: job.seed,
-        runId,
-        sweepId: o.runPrefix,
-        target: o.target,
-        port: port2 as unknown as SweepTask['port'],
-        hashEveryTicks: o.hashEveryTicks,
-      };
+      let task: SweepTask;
+      try {
+        // Each job's scenario is parsed here (a few ms) and sent as data: workers never parse.
+        task = {
+          scenario: parseScenario(o.text, { file: o.file, overrides: job.overrides }),
+          params: job.params,
+          seed: job.seed,
+          runId,
+          sweepId: o.runPrefix,
+          target: o.target,
+          port: port2 as unknown as SweepTask['port'],
+          hashEveryTicks: o.hashEveryTicks,
+        };
+      } catch (err) {
+        results[job.index] = { ok: false, runId, error: err instanceof Error ? err.message : String(err) };
+        running.delete(port1);
+        port1.close();
+        port2.close();
+        o.onJobEnd?.(job, results[job.index]);
+        continue;
+      }
       try {
         const summary = (await pool.run(task, { transferList: [port2] as never })) as RunSummary & {
           runId: string;

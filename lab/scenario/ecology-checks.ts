@@ -1,6 +1,6 @@
 import { SpecError } from '../../ecology/genetics/spec-error.ts';
 import { genetics } from '../../ecology/life/ecology-system.ts';
-import { registerSemanticCheck } from './load.ts';
+import { registerSemanticCheck } from './checks.ts';
 
 // Species cross-references and genetics: formulas and genomes compile now, not mid-run.
 registerSemanticCheck((s) => {

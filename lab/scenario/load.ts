@@ -3,11 +3,14 @@ import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
+import { semanticChecks } from './checks.ts';
+import type { ScenarioPath } from './checks.ts';
 import { ScenarioSchema } from './schema.ts';
 import type { Scenario } from './schema.ts';
 
 /** A path into a scenario, as keys and indices: ['species', 2, 'loci', 0, 'dominance']. */
-export type ScenarioPath = Array<string | number>;
+export type { ScenarioPath, SemanticCheck } from './checks.ts';
+export { registerSemanticCheck } from './checks.ts';
 
 /** One problem in a scenario file, located by file, line, column and path. */
 export interface ScenarioIssue {
@@ -59,16 +62,6 @@ export function parseOverride(raw: string): Override {
     .flatMap((seg) => seg.split(/\[(\d+)\]/).filter((s) => s !== ''));
   const doc = parseDocument(raw.slice(eq + 1));
   return { raw, path, value: doc.errors.length ? raw.slice(eq + 1) : doc.toJS() };
-}
-
-/** A check beyond the schema (formulas, names, cross-references); returns problems as paths + messages. */
-export type SemanticCheck = (scenario: Scenario) => Array<{ path: ScenarioPath; message: string }>;
-
-const semanticChecks: SemanticCheck[] = [];
-
-/** Adds a check run on every scenario after schema validation (ecology and combat register theirs). */
-export function registerSemanticCheck(check: SemanticCheck): void {
-  if (!semanticChecks.includes(check)) semanticChecks.push(check);
 }
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });

@@ -4,7 +4,7 @@ import { ECOLOGY_PLUGIN } from '../../ecology/plugin.ts';
 import { resolveContent } from '../../engine/combat/content.ts';
 import { COMBAT_PLUGIN } from '../../engine/combat/plugin.ts';
 import { LOAD_PLUGIN } from '../load/plugin.ts';
-import { registerSemanticCheck } from './load.ts';
+import { registerSemanticCheck } from './checks.ts';
 import './ecology-checks.ts';
 import type { Scenario } from './schema.ts';
 
