@@ -126,4 +126,20 @@ describe('World failure', () => {
       expect(w.hash()).toBe(good);
     });
   }
+
+  it('a worker that dies mid-zone fails the tick and leaves the world at the last good tick', async () => {
+    const systems = [
+      { use: 'wander', params: { count: 400 } },
+      { use: 'test-crash', params: { zone: 2, tick: 3 } },
+      { use: 'move' },
+    ];
+    const w = await make({ workers: 2, plugins: [PLUGIN], systems });
+    for (let t = 0; t < 2; t++) await w.step();
+    const good = w.hash();
+    await expect(w.step()).rejects.toThrow(
+      /tick 3 failed in zone \d+: WorkerError: .*\(world left at tick 2\)/,
+    );
+    expect(w.tick).toBe(2);
+    expect(w.hash()).toBe(good);
+  });
 });

@@ -299,7 +299,9 @@ export class World {
     }
     // A zone nobody answered for: the worker that claimed it died (the tick fails and every zone that
     // started stepping is restored).
-    return answers.map(
+    // (Array.from, not map: map skips the holes of a sparse array.)
+    return Array.from(
+      answers,
       (a, zi) => a ?? { ok: false as const, zoneId: zi, tick, name: 'WorkerError', message: lost },
     );
   }
