@@ -3,7 +3,6 @@ import type { Scenario } from '../scenario/schema.ts';
 import { runScenario } from './run.ts';
 import type { RunSummary } from './run.ts';
 import { openSink } from './sinks.ts';
-import { nestParams } from './sweep-plan.ts';
 import type { SinkTarget } from './sinks.ts';
 
 /**
@@ -12,7 +11,8 @@ import type { SinkTarget } from './sinks.ts';
  */
 export interface SweepTask {
   scenario: Scenario;
-  params: Record<string, string>;
+  /** The job's parameters, nested (`{species: {wolf: {caps: {hard: 6}}}}`), as the run stores them. */
+  params: Record<string, unknown>;
   seed: number;
   runId: string;
   /** Shared by every run of the sweep. */
@@ -65,7 +65,7 @@ export default async function runSweepJob(task: SweepTask): Promise<RunSummary &
     runId: task.runId,
     scenario: scenario.name,
     scenarioJson: scenario,
-    params: { ...nestParams(task.params), seed: task.seed },
+    params: { ...task.params, seed: task.seed },
     seed: task.seed,
     sweepId: task.sweepId,
   });

@@ -4,6 +4,7 @@ import { parseScenario } from '../scenario/load.ts';
 import '../scenario/to-world.ts';
 import type { RunSummary } from './run.ts';
 import type { SinkTarget } from './sinks.ts';
+import { nestParams } from './sweep-plan.ts';
 import type { SweepJob } from './sweep-plan.ts';
 import type { SweepProgressMessage, SweepTask } from './sweep-worker.ts';
 
@@ -65,7 +66,7 @@ export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
         // Each job's scenario is parsed here (a few ms) and sent as data: workers never parse.
         task = {
           scenario: parseScenario(o.text, { file: o.file, overrides: job.overrides }),
-          params: job.params,
+          params: nestParams(job.params),
           seed: job.seed,
           runId,
           sweepId: o.runPrefix,
