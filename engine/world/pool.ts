@@ -1,4 +1,6 @@
+import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { jsTree, pluginsFor, projectUrl } from './js-tree.ts';
 import type { WorldConfig } from './zone-runtime.ts';
 import type { ZoneBatchAnswer, ZoneBatchTask, ZoneTask, ZoneTaskAnswer } from './zone-worker.ts';
 
@@ -6,16 +8,24 @@ import type { ZoneBatchAnswer, ZoneBatchTask, ZoneTask, ZoneTaskAnswer } from '.
 export class ZonePool {
   private readonly pool: Piscina;
 
-  constructor(config: WorldConfig, threads: number) {
+  private constructor(config: WorldConfig, threads: number, jsRoot: string | null) {
     this.pool = new Piscina({
-      filename: new URL('./zone-worker.mjs', import.meta.url).href,
+      filename: projectUrl('engine/world/zone-worker.mjs'),
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 2 ** 31 - 1,
       // One batch per worker per tick (see ZoneBatchTask): a worker never holds two.
       concurrentTasksPerWorker: 1,
-      workerData: { config },
+      workerData: { config, jsRoot },
     });
+  }
+
+  /** Starts a pool; its workers load the plain-JavaScript tree (see js-tree.ts) when it is available. */
+  static async create(config: WorldConfig, threads: number): Promise<ZonePool> {
+    const root = await jsTree();
+    const plugins = root === null ? null : pluginsFor(config.plugins, root);
+    if (root === null || plugins === null) return new ZonePool(config, threads, null);
+    return new ZonePool({ ...config, plugins }, threads, pathToFileURL(`${root}/`).href);
   }
 
   get threads(): number {

@@ -149,7 +149,7 @@ export class World {
       (g) => new ZoneViews(layout, g, allocateZoneBuffers(layout, g, capacity)),
     );
     const workers = opts.workers ?? 0;
-    const pool = workers > 0 ? new ZonePool(config, workers) : null;
+    const pool = workers > 0 ? await ZonePool.create(config, workers) : null;
     const world = new World(config, runtime, pool, zones);
     world.populate();
     await pool?.warm();
