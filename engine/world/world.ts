@@ -45,6 +45,30 @@ export interface TickReport {
   metrics: MetricSample[];
 }
 
+/**
+ * A tick's report. Workers send their zones' events as one JSON string each (a string crosses threads as one
+ * copy; hundreds of event objects cost the main thread a structured-clone object each, and garbage): they
+ * are decoded, in zone order, the first time `events` is read — never, when nothing reads them.
+ */
+class Report implements TickReport {
+  private decoded: SimEvent[] | null = null;
+  constructor(
+    readonly tick: number,
+    private readonly results: readonly ZoneStepResult[],
+    readonly metrics: MetricSample[],
+  ) {}
+
+  get events(): SimEvent[] {
+    if (this.decoded) return this.decoded;
+    const out: SimEvent[] = [];
+    for (const r of this.results) {
+      const list = r.eventsJson !== undefined ? (JSON.parse(r.eventsJson) as SimEvent[]) : r.events;
+      for (const e of list) out.push(e);
+    }
+    return (this.decoded = out);
+  }
+}
+
 /** A tick that failed: the world stays at the last good tick. */
 export class TickError extends Error {
   constructor(
@@ -260,13 +284,9 @@ export class World {
       throw new TickError(-1, tick, `barrier: ${e.message}`, e.stack);
     }
     this.tick = tick;
-    const events: SimEvent[] = [];
     const metrics: MetricSample[] = [];
-    for (const r of results) {
-      for (const e of r.events) events.push(e);
-      for (const m of r.metrics) metrics.push(m);
-    }
-    return { tick, events, metrics };
+    for (const r of results) for (const m of r.metrics) metrics.push(m);
+    return new Report(tick, results, metrics);
   }
 
   private async dispatch(tick: number, inputs: SimInput[][]): Promise<ZoneTaskAnswer[]> {

@@ -38,6 +38,8 @@ export interface ZoneStepResult {
   /** Pairs (index, target zone). */
   migrate: number[];
   events: SimEvent[];
+  /** The events as JSON, when they crossed from a worker thread (then `events` is empty). */
+  eventsJson?: string;
   metrics: MetricSample[];
 }
 

@@ -72,7 +72,13 @@ function stepOne(zoneId: number, tick: number, buffers: ZoneBuffers, inputs: Sim
     views.set(zoneId, v);
   }
   try {
-    return { ok: true, result: runtime.stepZone(v, tick, inputs) };
+    const result = runtime.stepZone(v, tick, inputs);
+    // Events cross to the main thread as one string (see World's Report): decoded there only if read.
+    if (result.events.length > 0) {
+      result.eventsJson = JSON.stringify(result.events);
+      result.events = [];
+    }
+    return { ok: true, result };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     return { ok: false, zoneId, tick, name: e.name, message: e.message, stack: e.stack };
