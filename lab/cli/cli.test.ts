@@ -80,4 +80,20 @@ describe('arcane CLI', () => {
     expect(r.stderr).toMatch(/--set world.cellM=-1:0:0: world.cellM: must be > 0/);
     expect(r.stdout).toBe('');
   });
+
+  it('run --net-sample: load runs report snapshot bytes per bot, 0 turns the probe off, a bad value is refused', async () => {
+    const small = ['--set', 'bots.count=20', '--set', 'enemies.grunt=20', '--set', 'species[0].count=40'];
+    const base = ['run', 'scenarios/load-20k.yaml', '--ticks', '10', '--no-record', ...small, '--json'];
+    const on = lastJson((await arcane(base)).stdout);
+    expect(on.net).toMatchObject({ sampledClients: 20, bots: 20 });
+    expect((on.net as { bytesPerClientPerS: number }).bytesPerClientPerS).toBeGreaterThan(0);
+    const off = lastJson((await arcane([...base, '--net-sample', '0'])).stdout);
+    expect(off.net).toBeUndefined();
+    // The probe only reads the world: the same hash either way.
+    expect(off.worldHash).toBe(on.worldHash);
+    const bad = await arcane([...base, '--net-sample', '-3']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--net-sample must be an integer ≥ 0/);
+    expect(bad.stdout).toBe('');
+  });
 });
