@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { jsTree, pluginsFor, projectUrl } from './js-tree.ts';
 import type { WorldConfig } from './zone-runtime.ts';
-import type { ZoneBatchAnswer, ZoneBatchTask, ZoneTask, ZoneTaskAnswer } from './zone-worker.ts';
+import type { ZoneBatchAnswer, ZoneBatchTask } from './zone-worker.ts';
 
 /** A piscina pool whose workers can step any zone of one world. */
 export class ZonePool {
@@ -47,11 +47,6 @@ export class ZonePool {
   /** Workers in the pool (each gets one batch per tick). */
   get size(): number {
     return this.pool.options.maxThreads;
-  }
-
-  /** Runs one zone task on whichever worker is free. */
-  run(task: ZoneTask): Promise<ZoneTaskAnswer> {
-    return this.pool.run(task) as Promise<ZoneTaskAnswer>;
   }
 
   /** Runs a tick's batch on one worker (call once per worker; they share the batch's claim counter). */

@@ -5,14 +5,6 @@ import { loadSystemRegistry, ZoneRuntime } from './zone-runtime.ts';
 import type { WorldConfig, ZoneStepResult } from './zone-runtime.ts';
 import type { SimInput } from './system.ts';
 
-/** A pool task: step zone `zoneId` to `tick`. Buffers travel as shared memory (no copy). */
-export interface ZoneTask {
-  zoneId: number;
-  tick: number;
-  buffers: ZoneBuffers;
-  inputs: SimInput[];
-}
-
 /**
  * A tick's batch for one worker: every worker of the pool gets the same batch and they claim zones from it
  * (largest first) through a shared counter until none is left, so a tick costs one message per worker, not
@@ -44,25 +36,21 @@ const runtime = new ZoneRuntime(config, await loadSystemRegistry(config.plugins)
 // Views per zone, rebuilt only when the zone's buffers were replaced (capacity growth).
 const views = new Map<number, ZoneViews>();
 
-/** Steps zones on this worker: one zone task, or a batch it claims zones from (`warmup` only proves it loaded). */
+/** Steps the zones this worker claims from a tick's batch (a `warmup` task only proves it has loaded). */
 export default function stepZoneTask(
-  task: ZoneTask | ZoneBatchTask | { warmup: true },
-): ZoneTaskAnswer | ZoneBatchAnswer | { ok: true; warm: true; thread: number } {
+  task: ZoneBatchTask | { warmup: true },
+): ZoneBatchAnswer | { ok: true; warm: true; thread: number } {
   if ('warmup' in task) return { ok: true, warm: true, thread: threadId };
-  if ('batch' in task) {
-    const answers: ZoneTaskAnswer[] = [];
-    for (;;) {
-      const k = Atomics.add(task.claim, 0, 1);
-      if (k >= task.order.length) break;
-      const zi = task.order[k];
-      const a = stepOne(zi, task.tick, task.zones[zi].buffers, task.zones[zi].inputs);
-      // A failed zone does not stop the claiming: a spawn overflow is retried on the main thread and the
-      // tick goes on, and any other failure restores every zone anyway.
-      answers.push(a);
-    }
-    return { answers };
+  const answers: ZoneTaskAnswer[] = [];
+  for (;;) {
+    const k = Atomics.add(task.claim, 0, 1);
+    if (k >= task.order.length) break;
+    const zi = task.order[k];
+    // A failed zone does not stop the claiming: a spawn overflow is retried on the main thread and the
+    // tick goes on, and any other failure restores every zone anyway.
+    answers.push(stepOne(zi, task.tick, task.zones[zi].buffers, task.zones[zi].inputs));
   }
-  return stepOne(task.zoneId, task.tick, task.buffers, task.inputs);
+  return { answers };
 }
 
 function stepOne(zoneId: number, tick: number, buffers: ZoneBuffers, inputs: SimInput[]): ZoneTaskAnswer {
