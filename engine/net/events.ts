@@ -1,3 +1,4 @@
+import { Writer } from './protocol.ts';
 import { Slab } from './slab.ts';
 import type { SimEvent } from '../world/system.ts';
 
@@ -108,73 +109,37 @@ export interface NetEvent {
 /** Encodes one event (without tick and zone: the snapshot carries them). */
 export function encodeEvent(e: Pick<SimEvent, 'kind' | 'entity' | 'data'>): Uint8Array {
   const code = codeOf.get(e.kind);
-  EV.n = 0;
-  evU8(code ?? GENERIC);
-  evU32(e.entity);
+  const w = EV.reset();
+  w.u8(code ?? GENERIC).u32(e.entity);
   const data = e.data ?? {};
   if (code === undefined) {
-    evStr(e.kind);
+    shortText(w, e.kind);
     const json = enc.encode(JSON.stringify(data)).subarray(0, 65535);
-    evU8(json.length & 0xff);
-    evU8(json.length >> 8);
-    evBytes(json);
+    w.u16(json.length).bytes(json);
   } else {
     const fields = EVENT_SCHEMAS[code][1];
     for (let k = 0; k < fields.length; k++) {
       const v = data[fields[k][0]];
       const t = fields[k][1];
-      if (t === 'str') evStr(String(v ?? ''));
-      else if (t === 'u8') evU8(Number(v) & 0xff);
-      else if (t === 'u16') evU16(Number(v) & 0xffff);
-      else if (t === 'u32') evU32(Number(v) >>> 0);
-      else evF32(Number(v) || 0);
+      if (t === 'str') shortText(w, String(v ?? ''));
+      else if (t === 'u8') w.u8(Number(v) & 0xff);
+      else if (t === 'u16') w.u16(Number(v) & 0xffff);
+      else if (t === 'u32') w.u32(Number(v) >>> 0);
+      else w.f32(Number(v) || 0);
     }
   }
-  const out = EVENTS.alloc(EV.n);
-  out.set(EV.buf.subarray(0, EV.n));
-  return out;
+  return w.done(EVENTS);
 }
 
 // The encoder's scratch (one thread, no re-entrancy; events are encoded by the hundred each tick): fields are
-// written here, then copied once into a shared slab.
-const EV = { buf: new Uint8Array(256), n: 0, dv: new DataView(new ArrayBuffer(0)) };
-EV.dv = new DataView(EV.buf.buffer);
+// written there, then copied once into a shared slab.
+const EV = new Writer();
 const EVENTS = new Slab(16 * 1024);
-function evRoom(k: number): void {
-  if (EV.n + k <= EV.buf.length) return;
-  const b = new Uint8Array(Math.max(EV.buf.length * 2, EV.n + k));
-  b.set(EV.buf.subarray(0, EV.n));
-  EV.buf = b;
-  EV.dv = new DataView(b.buffer);
-}
-function evU8(v: number): void {
-  evRoom(1);
-  EV.buf[EV.n++] = v;
-}
-function evU16(v: number): void {
-  evRoom(2);
-  EV.dv.setUint16(EV.n, v, true);
-  EV.n += 2;
-}
-function evU32(v: number): void {
-  evRoom(4);
-  EV.dv.setUint32(EV.n, v >>> 0, true);
-  EV.n += 4;
-}
-function evF32(v: number): void {
-  evRoom(4);
-  EV.dv.setFloat32(EV.n, v, true);
-  EV.n += 4;
-}
-function evBytes(b: Uint8Array): void {
-  evRoom(b.length);
-  EV.buf.set(b, EV.n);
-  EV.n += b.length;
-}
-function evStr(s: string): void {
+
+// A string of at most 255 bytes after a one-byte length (longer ones are cut).
+function shortText(w: Writer, s: string): void {
   const b = enc.encode(s).subarray(0, 255);
-  evU8(b.length);
-  evBytes(b);
+  w.u8(b.length).bytes(b);
 }
 
 /** Decodes a block of concatenated events; returns what decoded cleanly, or an error (never throws). */

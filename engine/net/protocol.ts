@@ -1,3 +1,4 @@
+import type { Slab } from './slab.ts';
 // The wire protocol: binary, versioned, little-endian. Byte 0 is the protocol version, byte 1 the message
 // type. Clients send intents only; the server owns every outcome. Decoding never throws: a malformed frame
 // gives an error code, so one bad client cannot take the server down.
@@ -88,8 +89,8 @@ export type Decoded<T> = { ok: true; msg: T } | { ok: false; code: DecodeError; 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: true });
 
-/** A growable little-endian writer. */
-class Writer {
+/** A growable little-endian writer (protocol frames here; event records in events.ts). */
+export class Writer {
   private buf = new Uint8Array(64);
   private view = new DataView(this.buf.buffer);
   length = 0;
@@ -138,8 +139,23 @@ class Writer {
     this.length += b.length;
     return this;
   }
-  done(): Uint8Array {
-    return this.buf.slice(0, this.length);
+  bytes(b: Uint8Array): this {
+    this.room(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+    return this;
+  }
+  /** Starts over, keeping the buffer (a writer reused as a scratch). */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+  /** A copy of what was written: carved from `slab` when given, else its own buffer. */
+  done(slab?: Slab): Uint8Array {
+    if (!slab) return this.buf.slice(0, this.length);
+    const out = slab.alloc(this.length);
+    out.set(this.buf.subarray(0, this.length));
+    return out;
   }
 }
 
