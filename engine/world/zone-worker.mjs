@@ -1,13 +1,8 @@
-// Worker entry. With a JavaScript tree (see js-tree.ts) it loads the transpiled worker from there; otherwise it
-// registers tsx in this thread (loader hooks of the parent do not reach worker threads) and loads the
-// TypeScript, whether the parent runs under tsx (the CLI) or not (Vitest).
-import { workerData } from 'node:worker_threads';
+// Zone pool worker entry: the transpiled worker from the JavaScript tree, or the TypeScript through tsx.
+import { loadWorkerModule } from './worker-entry.mjs';
 
-let mod;
-if (workerData?.jsRoot) mod = await import(new URL('engine/world/zone-worker.js', workerData.jsRoot).href);
-else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  mod = await import('./zone-worker.ts');
-}
+const mod = await loadWorkerModule(
+  'engine/world/zone-worker.js',
+  new URL('./zone-worker.ts', import.meta.url).href,
+);
 export default mod.default;

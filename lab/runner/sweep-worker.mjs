@@ -1,12 +1,8 @@
-// Pool entry for sweep jobs. With a JavaScript tree (see engine/world/js-tree.ts) it loads the transpiled job
-// runner from there; otherwise it registers tsx in this worker thread and loads the TypeScript.
-import { workerData } from 'node:worker_threads';
+// Sweep pool worker entry: the transpiled job runner from the JavaScript tree, or the TypeScript through tsx.
+import { loadWorkerModule } from '../../engine/world/worker-entry.mjs';
 
-let mod;
-if (workerData?.jsRoot) mod = await import(new URL('lab/runner/sweep-worker.js', workerData.jsRoot).href);
-else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  mod = await import('./sweep-worker.ts');
-}
+const mod = await loadWorkerModule(
+  'lab/runner/sweep-worker.js',
+  new URL('./sweep-worker.ts', import.meta.url).href,
+);
 export default mod.default;
