@@ -23,16 +23,29 @@ export interface SweepTask {
   hashEveryTicks?: number;
 }
 
-/** Progress message a job posts on its port. */
+/** One tick in a progress message: its duration and, on ticks that have them, its metrics. */
+export interface ProgressPoint {
+  tick: number;
+  tickMs: number;
+  /** This tick's metrics summed over zones (counts, births, deaths) or averaged (frequencies, traits). */
+  metrics?: Array<{ species: string; key: string; value: number }>;
+}
+
+/**
+ * Progress message a job posts on its port, at most every `PROGRESS_EVERY_MS` of wall time (and at the end):
+ * where the run is, plus every tick since the last message that has metrics (live charts lose nothing) and
+ * about a hundred tick-time samples per run.
+ */
 export interface SweepProgressMessage {
   type: 'progress';
   tick: number;
   ticks: number;
   agents: number;
-  tickMs: number;
-  /** This tick's metrics summed over zones (counts, births, deaths) or averaged (frequencies, traits). */
-  metrics?: Array<{ species: string; key: string; value: number }>;
+  points: ProgressPoint[];
 }
+
+/** Wall time between progress messages: one per tick would keep the main thread busy on short runs. */
+export const PROGRESS_EVERY_MS = 100;
 
 /** Folds a tick's per-zone metrics into one value per (species, key): sums for counts, means otherwise. */
 export function foldMetrics(
@@ -69,8 +82,16 @@ export default async function runSweepJob(task: SweepTask): Promise<RunSummary &
     seed: task.seed,
     sweepId: task.sweepId,
   });
-  let lastPost = 0;
-  let tickMetrics: SweepProgressMessage['metrics'];
+  let lastSample = 0;
+  let lastPost = performance.now();
+  let tickMetrics: ProgressPoint['metrics'];
+  let points: ProgressPoint[] = [];
+  let where = { tick: 0, ticks: scenario.ticks, agents: 0 };
+  const post = (): void => {
+    lastPost = performance.now();
+    task.port.postMessage({ type: 'progress', ...where, points } satisfies SweepProgressMessage);
+    points = [];
+  };
   try {
     const summary = await runScenario({
       scenario,
@@ -82,24 +103,20 @@ export default async function runSweepJob(task: SweepTask): Promise<RunSummary &
         tickMetrics = report.metrics.length > 0 ? foldMetrics(report.metrics) : undefined;
       },
       onProgress: (p) => {
-        // Every tick that has metrics (live charts), else about a hundred updates per run.
-        if (
-          tickMetrics ||
-          p.tick - lastPost >= Math.max(1, Math.floor(p.ticks / 100)) ||
-          p.tick === p.ticks
-        ) {
-          lastPost = p.tick;
-          task.port.postMessage({
-            type: 'progress',
-            tick: p.tick,
-            ticks: p.ticks,
-            agents: p.agents,
-            tickMs: p.tickMs,
-            metrics: tickMetrics,
-          } satisfies SweepProgressMessage);
+        where = { tick: p.tick, ticks: p.ticks, agents: p.agents };
+        // Every tick that has metrics (live charts), else about a hundred samples per run.
+        if (tickMetrics || p.tick - lastSample >= Math.max(1, Math.floor(p.ticks / 100))) {
+          lastSample = p.tick;
+          points.push(
+            tickMetrics
+              ? { tick: p.tick, tickMs: p.tickMs, metrics: tickMetrics }
+              : { tick: p.tick, tickMs: p.tickMs },
+          );
         }
+        if (p.tick === p.ticks || performance.now() - lastPost >= PROGRESS_EVERY_MS) post();
       },
     });
+    if (points.length) post();
     return { ...summary, runId: task.runId };
   } finally {
     task.port.close();
