@@ -141,5 +141,26 @@ describe('World failure', () => {
     );
     expect(w.tick).toBe(2);
     expect(w.hash()).toBe(good);
+    // The pool replaced the lost worker: the retry runs on it (and dies at the same place again).
+    await expect(w.step()).rejects.toThrow(/tick 3 failed in zone \d+: WorkerError/);
+    expect(w.hash()).toBe(good);
+  });
+});
+
+describe('World answers', () => {
+  it('a zone answer larger than a worker mailbox arrives whole, the same as inline', async () => {
+    const systems = [
+      { use: 'wander', params: { count: 400 } },
+      { use: 'test-chatty', params: { events: 1500 } },
+    ];
+    const inline = await make({ workers: 0, plugins: [PLUGIN], systems });
+    const pooled = await make({ workers: 2, plugins: [PLUGIN], systems });
+    for (let t = 0; t < 3; t++) {
+      const [a, b] = [await inline.step(), await pooled.step()];
+      // 8 zones × 1500 events of ~250 bytes: ~1.5 MB a tick, several times a mailbox per lane.
+      expect(b.events.length).toBe(8 * 1500);
+      expect(b.events).toEqual(a.events);
+    }
+    expect(pooled.hash()).toBe(inline.hash());
   });
 });

@@ -8,7 +8,7 @@ import { ZonePool } from './pool.ts';
 import type { MetricSample, SimEvent, SimInput, SystemUse, WorldEdge, WorldGeometry } from './system.ts';
 import { loadSystemRegistry, resolveSystems, SpawnOverflowError, ZoneRuntime } from './zone-runtime.ts';
 import type { WorldConfig, ZoneStepResult } from './zone-runtime.ts';
-import type { ZoneTaskAnswer } from './zone-worker.ts';
+import type { ZoneTaskAnswer } from './lane.ts';
 
 /** How to lay out the world: a grid of equal zones, each with a uniform spatial grid. */
 export interface WorldLayoutOptions {
@@ -36,6 +36,12 @@ export interface WorldOptions {
   workers?: number;
   /** Initial entity capacity per zone (grows as needed). Default 1024. */
   initialCapacity?: number;
+  /**
+   * How long an idle worker polls for the next tick before it sleeps, in µs. Default 250: headless ticks
+   * follow each other within that and start without a wake-up; a real-time server whose main thread needs
+   * the cores between ticks can set 0.
+   */
+  workerSpinUs?: number;
 }
 
 /** What one tick produced, in zone order. */
@@ -123,8 +129,6 @@ export class World {
   zones: ZoneViews[];
   private nextId = 1;
   private inputs: SimInput[][];
-  // The next zone a worker claims in a tick's batch (shared with the workers).
-  private readonly claim = new Int32Array(new SharedArrayBuffer(4));
 
   private constructor(
     readonly config: WorldConfig,
@@ -173,10 +177,9 @@ export class World {
       (g) => new ZoneViews(layout, g, allocateZoneBuffers(layout, g, capacity)),
     );
     const workers = opts.workers ?? 0;
-    const pool = workers > 0 ? await ZonePool.create(config, workers) : null;
+    const pool = workers > 0 ? await ZonePool.create(config, workers, opts.workerSpinUs ?? 250) : null;
     const world = new World(config, runtime, pool, zones);
     world.populate();
-    await pool?.warm();
     return world;
   }
 
@@ -292,37 +295,26 @@ export class World {
   private async dispatch(tick: number, inputs: SimInput[][]): Promise<ZoneTaskAnswer[]> {
     const pool = this.pool;
     if (!pool) return this.zones.map((_, zi) => this.stepInline(zi, tick, inputs[zi]));
-    // Largest zones first, so the tick ends with the least idle time; every worker gets the same batch and
-    // claims zones from it until none is left.
-    const byLoad = this.zones
+    // Largest zones first, so the tick ends with the least idle time; every lane claims zones from the
+    // same order until none is left.
+    const order = this.zones
       .map((_, zi) => zi)
       .sort((a, b) => this.zones[b].count - this.zones[a].count || a - b);
-    this.claim[0] = 0;
-    const batch = {
-      batch: true as const,
+    const { answers, lost } = await pool.runTick({
       tick,
-      claim: this.claim,
-      order: byLoad,
-      zones: this.zones.map((z, zi) => ({ buffers: z.buffers, inputs: inputs[zi] })),
-    };
-    const settled = await Promise.allSettled(
-      Array.from({ length: Math.min(pool.size, this.zones.length) }, () => pool.runBatch(batch)),
-    );
-    const answers = new Array<ZoneTaskAnswer | undefined>(this.zones.length);
-    let lost = 'a worker stopped before stepping this zone';
-    for (const s of settled) {
-      if (s.status === 'rejected') {
-        lost = s.reason instanceof Error ? s.reason.message : String(s.reason);
-        continue;
-      }
-      for (const a of s.value.answers) answers[a.ok ? a.result.zoneId : a.zoneId] = a;
-    }
+      order,
+      buffers: this.zones.map((z) => z.buffers),
+      inputs,
+    });
+    const byZone = new Array<ZoneTaskAnswer | undefined>(this.zones.length);
+    for (const a of answers) byZone[a.ok ? a.result.zoneId : a.zoneId] = a;
     // A zone nobody answered for: the worker that claimed it died (the tick fails and every zone that
     // started stepping is restored).
     // (Array.from, not map: map skips the holes of a sparse array.)
+    const why = lost ?? 'a worker stopped before stepping this zone';
     return Array.from(
-      answers,
-      (a, zi) => a ?? { ok: false as const, zoneId: zi, tick, name: 'WorkerError', message: lost },
+      byZone,
+      (a, zi) => a ?? { ok: false as const, zoneId: zi, tick, name: 'WorkerError', message: why },
     );
   }
 

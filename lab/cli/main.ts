@@ -3,6 +3,7 @@ import { loadScenario, readScenarioText, ScenarioError } from '../scenario/load.
 import { benchEngine, benchScenario } from '../runner/bench.ts';
 import type { EngineBenchResult } from '../runner/bench.ts';
 import { runScenario } from '../runner/run.ts';
+import { percentile } from '../../engine/world/scheduler.ts';
 import { progressView, sweepProgress } from './progress.ts';
 
 const int =
@@ -143,6 +144,12 @@ export function buildCli(): Command {
       intList('--workers', 0),
     )
     .option('--ticks <t>', 'measured ticks (after a warm-up)', int('--ticks', 1), 400)
+    .option(
+      '--rounds <n>',
+      'repeat every configuration n times, alternating their order, and print medians (ratios on a shared machine drift between runs)',
+      int('--rounds', 1),
+      1,
+    )
     .option('--scenario <file>', 'time whole runs of a scenario instead (setup included)')
     .option('--runs <n>', 'with --scenario: runs to time (seeds 1…n)', int('--runs', 1), 20)
     .option(
@@ -157,6 +164,7 @@ export function buildCli(): Command {
         zones: number;
         workers?: number[];
         ticks: number;
+        rounds: number;
         json?: boolean;
         scenario?: string;
         runs: number;
@@ -226,35 +234,73 @@ export function buildCli(): Command {
           return;
         }
         const workerCounts = opts.workers ?? [2];
-        const results: EngineBenchResult[] = [];
-        for (const agents of opts.agents)
-          for (const workers of workerCounts) {
+        const configs = opts.agents.flatMap((agents) => workerCounts.map((workers) => ({ agents, workers })));
+        const byConfig = configs.map(() => [] as EngineBenchResult[]);
+        for (let round = 0; round < opts.rounds; round++) {
+          // Every other round runs the configurations backwards, so drift does not favour one of them.
+          const order = configs.map((_, i) => i);
+          if (round % 2 === 1) order.reverse();
+          for (const ci of order) {
+            const { agents, workers } = configs[ci];
             if (!opts.json)
               process.stderr.write(
-                `bench: ${agents} agents, ${opts.zones} zones, ${workers} workers, ${opts.ticks} ticks…\n`,
+                `bench: ${agents} agents, ${opts.zones} zones, ${workers} workers, ${opts.ticks} ticks` +
+                  `${opts.rounds > 1 ? ` (round ${round + 1}/${opts.rounds})` : ''}…\n`,
               );
             const r = await benchEngine({ agents, zones: opts.zones, workers, ticks: opts.ticks });
-            results.push(r);
-            if (opts.json) console.log(JSON.stringify(r));
+            byConfig[ci].push(r);
+            if (opts.json) console.log(JSON.stringify(opts.rounds > 1 ? { ...r, round: round + 1 } : r));
             else
               console.log(
                 `${String(r.agents).padStart(7)} agents  ${r.workers} workers  p50 ${r.tickMs.p50.toFixed(2)} ms  p95 ${r.tickMs.p95.toFixed(2)} ms  p99 ${r.tickMs.p99.toFixed(2)} ms  ` +
                   `${(r.agentStepsPerSec / 1e6).toFixed(2)} M agent-steps/s  ${r.nsPerAgentStep} ns/step  ${r.bytesPerAgent} B/agent state (${r.bytesAllocatedPerAgent} B allocated)`,
               );
           }
-        if (!opts.json && results.length > 1) {
-          const base = results[0];
-          const maxWorkers = Math.max(...results.map((r) => r.workers));
-          if (base.workers >= 1 && maxWorkers > base.workers) {
-            const { parallelCeiling } = await import('../runner/calibrate.ts');
+        }
+        if (configs.length < 2) return;
+        const first = configs[0];
+        const maxWorkers = Math.max(...workerCounts);
+        const ceiling =
+          first.workers >= 1 && maxWorkers > first.workers
+            ? await (await import('../runner/calibrate.ts')).parallelCeiling(maxWorkers / first.workers)
+            : null;
+        const median = (v: number[]): number => percentile(v, 50);
+        // Per round, each configuration against the first configuration of the same round.
+        const vsFirst = (ci: number, f: (r: EngineBenchResult) => number): number[] =>
+          byConfig[ci].map((r, k) => f(r) / f(byConfig[0][k]));
+        if (opts.json) {
+          if (opts.rounds > 1)
             console.log(
-              `this machine's ceiling for CPU-bound work on ${maxWorkers / base.workers} threads right now: ×${(await parallelCeiling(maxWorkers / base.workers)).toFixed(2)}`,
+              JSON.stringify({
+                summary: true,
+                rounds: opts.rounds,
+                configs: configs.map((c, ci) => ({
+                  ...c,
+                  agentStepsPerSec: Math.round(median(byConfig[ci].map((r) => r.agentStepsPerSec))),
+                  p99: median(byConfig[ci].map((r) => r.tickMs.p99)),
+                  throughputVsFirst: Math.round(median(vsFirst(ci, (r) => r.agentStepsPerSec)) * 1000) / 1000,
+                  eachRound: vsFirst(ci, (r) => r.agentStepsPerSec).map((x) => Math.round(x * 1000) / 1000),
+                })),
+                machineCeiling: ceiling === null ? null : Math.round(ceiling * 100) / 100,
+              }),
             );
-          }
-          for (const r of results.slice(1))
-            console.log(
-              `vs ${base.agents} agents/${base.workers} workers: ${r.agents} agents/${r.workers} workers → throughput ×${(r.agentStepsPerSec / base.agentStepsPerSec).toFixed(2)}, cost per agent-step ×${(r.nsPerAgentStep / base.nsPerAgentStep).toFixed(2)}`,
-            );
+          return;
+        }
+        if (ceiling !== null)
+          console.log(
+            `this machine's ceiling for CPU-bound work on ${maxWorkers / first.workers} threads right now: ×${ceiling.toFixed(2)}`,
+          );
+        for (let ci = 1; ci < configs.length; ci++) {
+          const c = configs[ci];
+          const speed = vsFirst(ci, (r) => r.agentStepsPerSec);
+          const cost = median(vsFirst(ci, (r) => r.nsPerAgentStep));
+          const each =
+            opts.rounds > 1
+              ? ` (median of ${opts.rounds} rounds: ${speed.map((x) => `×${x.toFixed(2)}`).join(' ')})`
+              : '';
+          console.log(
+            `vs ${first.agents} agents/${first.workers} workers: ${c.agents} agents/${c.workers} workers → throughput ×${median(speed).toFixed(2)}, cost per agent-step ×${cost.toFixed(2)}${each}`,
+          );
         }
       },
     );
