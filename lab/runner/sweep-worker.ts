@@ -1,3 +1,4 @@
+import { receiveMessageOnPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { Scenario } from '../scenario/schema.ts';
 import { runScenario } from './run.ts';
@@ -20,6 +21,11 @@ export interface SweepTask {
   target: SinkTarget;
   /** Progress goes out, a 'stop' message comes in. */
   port: MessagePort;
+  /**
+   * What progress messages carry: nothing (nobody listens), where the run is and ~100 tick-time samples
+   * (progress bars), or also every tick's metrics (live charts).
+   */
+  progress: 'none' | 'ticks' | 'metrics';
   hashEveryTicks?: number;
 }
 
@@ -42,6 +48,11 @@ export interface SweepProgressMessage {
   ticks: number;
   agents: number;
   points: ProgressPoint[];
+}
+
+/** The first message of a job: a worker has taken it (jobs can wait in the pool's queue before that). */
+export interface SweepStartedMessage {
+  type: 'started';
 }
 
 /** Wall time between progress messages: one per tick would keep the main thread busy on short runs. */
@@ -68,12 +79,20 @@ export function foldMetrics(
 }
 
 /** Runs one whole scenario on this worker (inline: the sweep's parallelism is across runs). */
-export default async function runSweepJob(task: SweepTask): Promise<RunSummary & { runId: string }> {
+export default async function runSweepJob(
+  task: SweepTask,
+): Promise<(RunSummary & { runId: string }) | { runId: string; skipped: true }> {
   const scenario = task.scenario;
+  // Stopped while it waited in the pool's queue: it never starts (and records nothing).
+  if (receiveMessageOnPort(task.port)?.message === 'stop') {
+    task.port.close();
+    return { runId: task.runId, skipped: true };
+  }
   const ac = new AbortController();
   task.port.on('message', (m: unknown) => {
     if (m === 'stop') ac.abort();
   });
+  task.port.postMessage({ type: 'started' } satisfies SweepStartedMessage);
   const sink = await openSink(task.target, {
     runId: task.runId,
     scenario: scenario.name,
@@ -100,9 +119,11 @@ export default async function runSweepJob(task: SweepTask): Promise<RunSummary &
       sink,
       hashEveryTicks: task.hashEveryTicks,
       onTick: (report) => {
-        tickMetrics = report.metrics.length > 0 ? foldMetrics(report.metrics) : undefined;
+        if (task.progress === 'metrics')
+          tickMetrics = report.metrics.length > 0 ? foldMetrics(report.metrics) : undefined;
       },
       onProgress: (p) => {
+        if (task.progress === 'none') return;
         where = { tick: p.tick, ticks: p.ticks, agents: p.agents };
         // Every tick that has metrics (live charts), else about a hundred samples per run.
         if (tickMetrics || p.tick - lastSample >= Math.max(1, Math.floor(p.ticks / 100))) {
@@ -116,7 +137,7 @@ export default async function runSweepJob(task: SweepTask): Promise<RunSummary &
         if (p.tick === p.ticks || performance.now() - lastPost >= PROGRESS_EVERY_MS) post();
       },
     });
-    if (points.length) post();
+    if (points.length && task.progress !== 'none') post();
     return { ...summary, runId: task.runId };
   } finally {
     task.port.close();

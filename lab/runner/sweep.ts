@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { jsTree, projectUrl } from '../../engine/world/js-tree.ts';
 import { parseScenario } from '../scenario/load.ts';
@@ -8,7 +8,7 @@ import type { RunSummary } from './run.ts';
 import type { SinkTarget } from './sinks.ts';
 import { nestParams } from './sweep-plan.ts';
 import type { SweepJob } from './sweep-plan.ts';
-import type { SweepProgressMessage, SweepTask } from './sweep-worker.ts';
+import type { SweepProgressMessage, SweepStartedMessage, SweepTask } from './sweep-worker.ts';
 
 /** Options for running a sweep's jobs in parallel on a worker pool. */
 export interface SweepRunOptions {
@@ -23,6 +23,8 @@ export interface SweepRunOptions {
   signal?: AbortSignal;
   onJobStart?: (job: SweepJob, runId: string) => void;
   onJobProgress?: (job: SweepJob, p: SweepProgressMessage) => void;
+  /** Progress messages carry each tick's metrics too (live charts); default: position and tick times only. */
+  liveMetrics?: boolean;
   onJobEnd?: (job: SweepJob, result: JobResult) => void;
 }
 
@@ -64,8 +66,11 @@ export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
       const runId = `${o.runPrefix}-${String(job.index).padStart(3, '0')}`;
       const { port1, port2 } = new MessageChannel();
       running.add(port1);
-      port1.on('message', (m: SweepProgressMessage) => o.onJobProgress?.(job, m));
-      o.onJobStart?.(job, runId);
+      const onMessage = (m: SweepProgressMessage | SweepStartedMessage): void => {
+        if (m.type === 'started') o.onJobStart?.(job, runId);
+        else o.onJobProgress?.(job, m);
+      };
+      port1.on('message', onMessage);
       let task: SweepTask;
       try {
         // Each job's scenario is parsed here (a few ms) and sent as data: workers never parse.
@@ -77,6 +82,7 @@ export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
           sweepId: o.runPrefix,
           target: o.target,
           port: port2 as unknown as SweepTask['port'],
+          progress: !o.onJobProgress ? 'none' : o.liveMetrics ? 'metrics' : 'ticks',
           hashEveryTicks: o.hashEveryTicks,
         };
       } catch (err) {
@@ -88,10 +94,13 @@ export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
         continue;
       }
       try {
-        const summary = (await pool.run(task, { transferList: [port2] as never })) as RunSummary & {
-          runId: string;
-        };
-        results[job.index] = { ok: true, summary };
+        const r = (await pool.run(task, { transferList: [port2] as never })) as
+          | (RunSummary & { runId: string })
+          | { runId: string; skipped: true };
+        // Messages still queued on the port (the last progress) come before the end.
+        for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) onMessage(m.message);
+        if ('skipped' in r) continue;
+        results[job.index] = { ok: true, summary: r };
       } catch (err) {
         results[job.index] = { ok: false, runId, error: err instanceof Error ? err.message : String(err) };
       } finally {
@@ -102,7 +111,9 @@ export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, o.workers) }, lane));
+    // One lane more than workers: the next job is parsed and waits in the pool's queue, so a worker that
+    // finishes a run starts the next one without waiting for this thread (it is announced when it starts).
+    await Promise.all(Array.from({ length: Math.max(1, o.workers) + 1 }, lane));
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     await pool.destroy();

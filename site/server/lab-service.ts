@@ -208,6 +208,7 @@ export class LabService {
       signal: ac.signal,
       onJobProgress: (job, p) =>
         publish(runIds[job.index], { ...p, type: 'progress', runId: runIds[job.index] }),
+      liveMetrics: true,
       onJobEnd: (job, r: JobResult) => {
         const runId = runIds[job.index];
         const run = this.active.get(runId);
