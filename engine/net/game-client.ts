@@ -67,6 +67,8 @@ export interface GameClientOptions {
   binaryType?: string;
   /** Clock for round-trip times (default performance.now). */
   now?: () => number;
+  /** Give up (close the socket, reject) when no welcome arrived within this many ms (default: wait). */
+  timeoutMs?: number;
 }
 
 /** A connected game client. */
@@ -102,6 +104,20 @@ export class GameClient {
     ws.binaryType = o.binaryType ?? 'arraybuffer';
     const c = new GameClient(ws, o);
     c.welcomed = new Promise<void>((resolve, reject) => {
+      if (o.timeoutMs) {
+        const timer = setTimeout(() => {
+          reject(new Error(`no welcome from ${o.url} within ${o.timeoutMs} ms`));
+          ws.close();
+        }, o.timeoutMs);
+        const wrap =
+          <A extends unknown[]>(f: (...a: A) => void) =>
+          (...a: A): void => {
+            clearTimeout(timer);
+            f(...a);
+          };
+        resolve = wrap(resolve);
+        reject = wrap(reject);
+      }
       ws.onopen = () => c.send({ type: 'join', token: o.token ?? '' });
       ws.onerror = () => reject(new Error(`cannot connect to ${o.url}`));
       ws.onclose = (ev) => {

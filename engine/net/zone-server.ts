@@ -733,6 +733,7 @@ export class ZoneServer {
     for (const [c, snap] of out)
       if (c.datagram) for (const d of fragment(snap, this.fragmentId++ & 0xffff)) c.datagram(d);
       else c.conn.sendSnapshot(snap);
+    for (const f of this.sendPhaseEnd) f();
     const t3 = this.now();
     let queued = 0;
     for (const c of this.clients) queued += c.conn.bufferedBytes;
@@ -753,6 +754,19 @@ export class ZoneServer {
   }
 
   private readonly phases = { step: [] as number[], encode: [] as number[], send: [] as number[] };
+  private readonly sendPhaseEnd: Array<() => void> = [];
+
+  /**
+   * Calls `f` at the end of every tick's send phase, after each client's snapshot was handed to its
+   * connection (a transport that batches, like the gateways, sends its batch there). Returns the unhook.
+   */
+  onSendPhaseEnd(f: () => void): () => void {
+    this.sendPhaseEnd.push(f);
+    return () => {
+      const i = this.sendPhaseEnd.indexOf(f);
+      if (i >= 0) this.sendPhaseEnd.splice(i, 1);
+    };
+  }
 
   private summarise(): void {
     const pct = (xs: number[]) => {

@@ -522,23 +522,39 @@ export function buildCli(): Command {
     .option('--host <h>', 'address to listen on', '127.0.0.1')
     .option('--workers <k>', 'worker threads for the world (0 = inline)', int('--workers'), 0)
     .option('--interest <m>', "half-width of a client's area of interest, metres", int('--interest', 1), 32)
-    .action(async (file: string, opts: { port: number; host: string; workers: number; interest: number }) => {
-      const scenario = await loadScenario(file);
-      const { serveZone } = await import('../serve/serve.ts');
-      const z = await serveZone({
-        scenario,
-        port: opts.port,
-        host: opts.host,
-        workers: opts.workers,
-        interestM: opts.interest,
-        log: (l) => console.error(l),
-      });
-      console.log(`zone '${scenario.name}' listening on ${z.wsUrl} (stats: ${z.url}/api/game; Ctrl-C stops)`);
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-      await z.close();
-      const t = z.zone.stats.tickMs;
-      console.log(`stopped at tick ${z.world.tick}; tick ms p50 ${t.p50.toFixed(2)} p99 ${t.p99.toFixed(2)}`);
-    });
+    .option(
+      '--gateways <n>',
+      'gateway processes doing the clients’ socket I/O (0 = sockets in this process)',
+      int('--gateways'),
+      0,
+    )
+    .action(
+      async (
+        file: string,
+        opts: { port: number; host: string; workers: number; interest: number; gateways: number },
+      ) => {
+        const scenario = await loadScenario(file);
+        const { serveZone } = await import('../serve/serve.ts');
+        const z = await serveZone({
+          scenario,
+          port: opts.port,
+          host: opts.host,
+          workers: opts.workers,
+          interestM: opts.interest,
+          gateways: opts.gateways,
+          log: (l) => console.error(l),
+        });
+        console.log(
+          `zone '${scenario.name}' listening on ${z.wsUrl} (stats: ${z.url}/api/game; Ctrl-C stops)`,
+        );
+        await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+        await z.close();
+        const t = z.zone.stats.tickMs;
+        console.log(
+          `stopped at tick ${z.world.tick}; tick ms p50 ${t.p50.toFixed(2)} p99 ${t.p99.toFixed(2)}`,
+        );
+      },
+    );
 
   program
     .command('load')
@@ -602,6 +618,12 @@ export function buildCli(): Command {
           const ph = r.server.phaseMs;
           lines.push(
             `server tick parts p50/p99 ms: step ${ph.step.p50.toFixed(2)}/${ph.step.p99.toFixed(2)}  encode ${ph.encode.p50.toFixed(2)}/${ph.encode.p99.toFixed(2)}  send ${ph.send.p50.toFixed(2)}/${ph.send.p99.toFixed(2)}`,
+          );
+        }
+        if (r.server?.gateway) {
+          const g = r.server.gateway;
+          lines.push(
+            `gateways: ${g.processes} processes, ${g.connections} connections; socket sends per tick p50 ${g.sendMs.p50.toFixed(2)}  p99 ${g.sendMs.p99.toFixed(2)}  max ${g.sendMs.max.toFixed(2)} ms; ${g.dropped} snapshots dropped at full sockets`,
           );
         }
         for (const l of lines) console.log(l);

@@ -17,14 +17,20 @@ const duration = opt('duration', '20');
 // the zone process, and at normal priority it preempts the server's tick (`--bot-nice 0` to compare).
 const botNice = Number(opt('bot-nice', '10'));
 const scenario = opt('scenario', 'scenarios/zone-1k.yaml');
+// Gateway processes doing the clients' socket I/O (`--gateways 0`: the sockets in the zone process itself).
+const gateways = opt('gateways', '1');
 const root = join(import.meta.dirname, '../..');
 const cli = join(root, 'lab/cli/bin.mjs');
 
 // A larger young generation: the server allocates one snapshot per client per tick.
-const server = spawn(process.execPath, ['--max-semi-space-size=64', cli, 'serve', scenario, '--port', '0'], {
-  cwd: root,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const server = spawn(
+  process.execPath,
+  ['--max-semi-space-size=64', cli, 'serve', scenario, '--port', '0', '--gateways', gateways],
+  {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 // Keep reading the server's output to the end (breaking out of a for-await would close the pipe, and the
 // server's last line would then die of EPIPE).
 server.stdout.setEncoding('utf8');
@@ -60,5 +66,12 @@ await once(server, 'exit');
 const last = out.trim().split('\n').pop() ?? '{}';
 const r = JSON.parse(last) as Record<string, unknown>;
 console.log(
-  JSON.stringify({ scenario, clients: Number(clients), durationS: Number(duration), botNice, ...r }),
+  JSON.stringify({
+    scenario,
+    clients: Number(clients),
+    durationS: Number(duration),
+    botNice,
+    gateways: Number(gateways),
+    ...r,
+  }),
 );

@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 import { GameClient } from '../../engine/net/game-client.ts';
+import type { GatewayStats } from '../../engine/net/gateway.ts';
 import type { Percentiles } from '../../engine/net/zone-server.ts';
 import type { SocketLike } from '../../engine/net/game-client.ts';
 import { streamFor } from '../../engine/rng/rng.ts';
@@ -49,6 +50,8 @@ export interface WsLoadReport {
     clients: number;
     snapshotsDropped: number;
     rateLimited: number;
+    /** When the zone serves its sockets through gateway processes: their send times per tick. */
+    gateway?: GatewayStats;
   };
 }
 
@@ -101,6 +104,8 @@ export async function runWsLoad(o: WsLoadOptions): Promise<WsLoadReport> {
         url: o.url,
         socket,
         binaryType: 'nodebuffer',
+        // A connection the server never welcomes counts as failed instead of stalling the whole run.
+        timeoutMs: 20_000,
         listeners: {
           rejection: () => errors.rejections++,
           error: (m) => {
@@ -223,6 +228,7 @@ export async function runWsLoad(o: WsLoadOptions): Promise<WsLoadReport> {
             clients: Number(server.clients),
             snapshotsDropped: Number(server.snapshotsDropped),
             rateLimited: Number(server.rateLimited),
+            ...(server.gateway ? { gateway: server.gateway as GatewayStats } : {}),
           }
         : undefined,
     };

@@ -95,8 +95,7 @@ export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
       }
       try {
         const r = (await pool.run(task, { transferList: [port2] as never })) as
-          | (RunSummary & { runId: string })
-          | { runId: string; skipped: true };
+          (RunSummary & { runId: string }) | { runId: string; skipped: true };
         // Messages still queued on the port (the last progress) come before the end.
         for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) onMessage(m.message);
         if ('skipped' in r) continue;

@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolveContent } from '../../engine/combat/content.ts';
+import { attachGateways } from '../../engine/net/gateway.ts';
+import type { Gateways } from '../../engine/net/gateway.ts';
 import { attachWebSocket, WS_PATH } from '../../engine/net/ws-transport.ts';
 import { ZoneServer } from '../../engine/net/zone-server.ts';
 import { World } from '../../engine/world/world.ts';
@@ -19,6 +21,11 @@ export interface ServeOptions {
   workers?: number;
   /** Half-width of each client's area of interest, metres. */
   interestM?: number;
+  /**
+   * Gateway processes doing the clients' socket I/O (see engine/net/gateway.ts); 0 (the default) serves the
+   * WebSocket in this process.
+   */
+  gateways?: number;
   log?(line: string): void;
 }
 
@@ -42,6 +49,7 @@ export async function serveZone(o: ServeOptions): Promise<ServedZone> {
     log: o.log,
     catalog: { scenario: o.scenario.name },
   });
+  let gateways: Gateways | null = null;
   const http = createServer((req, res) => {
     if (req.url === '/api/game' || req.url?.startsWith('/api/game?')) {
       const s = zone.currentStats();
@@ -55,19 +63,22 @@ export async function serveZone(o: ServeOptions): Promise<ServedZone> {
           tickRate: world.config.tickRate,
           agents: world.agents,
           ...s,
+          ...(gateways ? { gateway: gateways.stats() } : {}),
         }),
       );
       return;
     }
     if (req.url === '/api/game/reset-timings' && req.method === 'POST') {
       zone.resetTimings();
+      gateways?.resetTimings();
       res.end('ok');
       return;
     }
     res.statusCode = 404;
     res.end(`not found: this is a zone process (WebSocket on ${WS_PATH}, stats on /api/game)`);
   });
-  const ws = attachWebSocket(http, zone);
+  if (o.gateways) gateways = await attachGateways(http, zone, { processes: o.gateways, log: o.log });
+  const ws = gateways ?? attachWebSocket(http, zone);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve());
