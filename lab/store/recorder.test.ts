@@ -245,6 +245,15 @@ describe('Recorder', () => {
     const doc = JSON.parse(readFileSync(join(rec.dir, 'run.json'), 'utf8')) as RunDoc;
     expect(doc.status).toBe('failed');
     expect(doc.error).toMatch(/^recording failed: /);
+    // The next run of this thread stages in the same tables: none of the failed batch's rows reach it.
+    const next = await open('r2');
+    recordTicks(next, 1, 3);
+    next.recordTick({ tick: 3, durationMs: 1, agents: 1 });
+    await next.close('finished', 'h2');
+    const r = await reader();
+    // Three ticks of two species, not the ten rows of the batch that failed on top.
+    expect(await scalar(r, `SELECT count(*) FROM metrics WHERE run_id = 'r2'`)).toBe(6);
+    expect(await scalar(r, `SELECT count(*) FROM ticks WHERE run_id = 'r2'`)).toBe(1);
   });
 
   it('shows a run whose recording process died as failed, with the rows it had flushed', async () => {
