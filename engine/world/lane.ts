@@ -63,10 +63,11 @@ export type ZoneTaskAnswer =
   | { ok: false; zoneId: number; tick: number; name: string; message: string; stack?: string };
 
 /**
- * Puts a lane's answer in its mailbox (structured-clone bytes), or on its port when it does not fit. A port
- * message would also wake the main thread's event loop for nothing: the mailbox does not.
+ * Puts a lane's answer in its mailbox (structured-clone bytes), or on its port when it does not fit, and
+ * returns its size. A port message would also wake the main thread's event loop for nothing: the mailbox does
+ * not.
  */
-export function postAnswer(mailbox: SharedArrayBuffer, port: MessagePort, answer: ZoneLaneAnswer): void {
+export function postAnswer(mailbox: SharedArrayBuffer, port: MessagePort, answer: ZoneLaneAnswer): number {
   const head = new Int32Array(mailbox, 0, 1);
   const bytes = serialize(answer);
   if (bytes.length <= mailbox.byteLength - MAILBOX_HEADER) {
@@ -76,7 +77,14 @@ export function postAnswer(mailbox: SharedArrayBuffer, port: MessagePort, answer
     port.postMessage(answer);
     head[0] = -1;
   }
+  return bytes.length;
 }
+
+/**
+ * An answer at least this large wakes the main thread even when other lanes are still stepping, so that it
+ * decodes the answer meanwhile; a smaller one is not worth a wake-up (~50 µs on a VM) and waits for the last.
+ */
+export const EARLY_READ_BYTES = 16 * 1024;
 
 /** Reads a lane's answer from its mailbox, or from its port (`receive`) when it did not fit. */
 export function takeAnswer(mailbox: SharedArrayBuffer, receive: () => unknown): ZoneLaneAnswer | undefined {

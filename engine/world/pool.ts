@@ -173,22 +173,31 @@ export class ZonePool {
     Atomics.store(this.ctrl, CTRL.remaining, this.lanes.length);
     Atomics.store(this.ctrl, CTRL.seq, seq);
     Atomics.notify(this.ctrl, CTRL.seq);
-    for (;;) {
+    // Each lane's answer is read as soon as that lane is done, while the others still work (decoding a busy
+    // tick's answers — events, metrics — then overlaps the slowest lane instead of following it).
+    const answers: ZoneTaskAnswer[] = [];
+    const taken = new Array<boolean>(this.lanes.length).fill(false);
+    let lost: string | undefined;
+    for (let open = this.lanes.length; ;) {
+      for (const lane of this.lanes) {
+        if (taken[lane.index] || this.laneDone(lane) !== seq) continue;
+        taken[lane.index] = true;
+        open--;
+        const a = takeAnswer(lane.mailbox, () => receiveMessageOnPort(lane.port)?.message);
+        if (a?.seq !== seq) throw new Error(`zone pool: lane ${lane.index} answered out of sequence`);
+        for (const x of a.answers) answers.push(x);
+      }
+      if (open === 0) break;
+      if (this.lanes.every((l) => taken[l.index] || l.dead !== null)) {
+        lost = this.lanes.find((l) => !taken[l.index])?.dead ?? undefined;
+        break;
+      }
+      // Sleep only while every lane not yet read is still stepping (left === open); otherwise one has just
+      // finished (or is between marking itself done and counting down): look again.
       const left = Atomics.load(this.ctrl, CTRL.remaining);
-      if (left === 0 || this.lanes.every((l) => l.dead !== null || this.laneDone(l) === seq)) break;
+      if (left !== open) continue;
       const w = Atomics.waitAsync(this.ctrl, CTRL.remaining, left, 1000);
       if (w.async) await Promise.race([w.value, this.laneEnded]);
-    }
-    const answers: ZoneTaskAnswer[] = [];
-    let lost: string | undefined;
-    for (const lane of this.lanes) {
-      if (this.laneDone(lane) !== seq) {
-        lost = lane.dead ?? 'lane did not finish';
-        continue;
-      }
-      const a = takeAnswer(lane.mailbox, () => receiveMessageOnPort(lane.port)?.message);
-      if (a?.seq !== seq) throw new Error(`zone pool: lane ${lane.index} answered out of sequence`);
-      for (const x of a.answers) answers.push(x);
     }
     return lost === undefined ? { answers } : { answers, lost };
   }

@@ -3,7 +3,7 @@ import { ZoneViews } from '../zone/zone.ts';
 import { loadSystemRegistry, ZoneRuntime } from './zone-runtime.ts';
 import type { WorldConfig } from './zone-runtime.ts';
 import type { SimInput } from './system.ts';
-import { CTRL, CTRL_STOP, postAnswer, waitForBatch } from './lane.ts';
+import { CTRL, CTRL_STOP, EARLY_READ_BYTES, postAnswer, waitForBatch } from './lane.ts';
 import type { ZoneLaneBatch, ZoneLaneTask, ZoneTaskAnswer } from './lane.ts';
 
 const config = (workerData as { config: WorldConfig }).config;
@@ -36,10 +36,12 @@ export default function zoneWorkerTask(
       // tick goes on, and any other failure restores every zone anyway.
       answers.push(stepOne(zi, b.tick, b.inputs[zi]));
     }
-    postAnswer(task.mailbox, port, { seq: b.seq, answers });
+    const bytes = postAnswer(task.mailbox, port, { seq: b.seq, answers });
     Atomics.store(ctrl, CTRL.laneDone + task.lane, b.seq);
-    // The last lane to finish wakes the main thread (one wake-up a tick: they are costly on a VM).
-    if (Atomics.sub(ctrl, CTRL.remaining, 1) === 1) Atomics.notify(ctrl, CTRL.remaining);
+    // The last lane to finish wakes the main thread; so does a large answer, to be decoded while the others
+    // still step.
+    if (Atomics.sub(ctrl, CTRL.remaining, 1) === 1 || bytes >= EARLY_READ_BYTES)
+      Atomics.notify(ctrl, CTRL.remaining);
   }
 }
 
