@@ -8,6 +8,8 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { Batch, forEachEntry, OUT_KIND } from './gateway-wire.ts';
 import type { FromGateway, GatewayConfig, ToGateway } from './gateway-wire.ts';
+import { messageBytes } from './ws-transport.ts';
+import type { WsData } from './ws-transport.ts';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as GatewayConfig;
 const send = (m: FromGateway): void => {
@@ -44,13 +46,8 @@ function accept(m: Extract<ToGateway, { t: 'upgrade' }>, socket: Socket): void {
     ws.binaryType = 'nodebuffer';
     sockets.set(m.id, ws);
     send({ t: 'open', id: m.id, remote });
-    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-      const b = Array.isArray(data)
-        ? Buffer.concat(data)
-        : data instanceof ArrayBuffer
-          ? new Uint8Array(data)
-          : data;
-      inbox.push(m.id, new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    ws.on('message', (data: WsData) => {
+      inbox.push(m.id, messageBytes(data));
       queueFlush();
     });
     const closed = (): void => {

@@ -5,6 +5,19 @@ import type { WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from './protocol.ts';
 import type { Connection, ZoneServer } from './zone-server.ts';
 
+/** What `ws` hands a 'message' listener (binaryType 'nodebuffer'; fragments as an array). */
+export type WsData = Buffer | ArrayBuffer | Buffer[];
+
+/** A `ws` message as one byte view (fragments joined). */
+export function messageBytes(data: WsData): Uint8Array {
+  const b = Array.isArray(data)
+    ? Buffer.concat(data)
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : data;
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 /** The WebSocket path on the shared HTTP port. */
 export const WS_PATH = '/ws';
 
@@ -47,14 +60,7 @@ function serve(ws: WebSocket, req: IncomingMessage, zone: ZoneServer): void {
     remote: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`,
   };
   const handle = zone.accept(conn);
-  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-    const b = Array.isArray(data)
-      ? Buffer.concat(data)
-      : data instanceof ArrayBuffer
-        ? new Uint8Array(data)
-        : data;
-    handle.onFrame(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
-  });
+  ws.on('message', (data: WsData) => handle.onFrame(messageBytes(data)));
   ws.on('close', () => handle.onClose());
   ws.on('error', () => handle.onClose());
 }
