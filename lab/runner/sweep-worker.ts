@@ -1,4 +1,4 @@
-import { receiveMessageOnPort } from 'node:worker_threads';
+import { receiveMessageOnPort, threadId } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { Scenario } from '../scenario/schema.ts';
 import { runScenario } from './run.ts';
@@ -80,8 +80,10 @@ export function foldMetrics(
 
 /** Runs one whole scenario on this worker (inline: the sweep's parallelism is across runs). */
 export default async function runSweepJob(
-  task: SweepTask,
-): Promise<(RunSummary & { runId: string }) | { runId: string; skipped: true }> {
+  task: SweepTask | { warmup: true },
+): Promise<(RunSummary & { runId: string }) | { runId: string; skipped: true } | number> {
+  // The pool's start-up check: this worker is up (its thread id).
+  if ('warmup' in task) return threadId;
   const scenario = task.scenario;
   // Stopped while it waited in the pool's queue: it never starts (and records nothing).
   if (receiveMessageOnPort(task.port)?.message === 'stop') {

@@ -1,4 +1,6 @@
 import { pathToFileURL } from 'node:url';
+import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { jsTree, projectUrl } from '../../engine/world/js-tree.ts';
@@ -32,6 +34,17 @@ export interface SweepRunOptions {
 export type JobResult =
   { ok: true; summary: RunSummary & { runId: string } } | { ok: false; runId: string; error: string };
 
+// Resolves once `threads` distinct workers have started (each answers a warm-up task with its thread id).
+async function warmThreads(pool: Piscina, threads: number): Promise<void> {
+  const seen = new Set<number>();
+  for (let round = 0; round < 50 && seen.size < threads; round++) {
+    const ids = await Promise.all(
+      Array.from({ length: threads }, () => pool.run({ warmup: true }) as Promise<number>),
+    );
+    for (const id of ids) seen.add(id);
+  }
+}
+
 /** A unique, sortable run-id prefix from the scenario name and the wall clock (not simulation time). */
 export function runPrefix(scenarioName: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
@@ -46,6 +59,12 @@ export function runPrefix(scenarioName: string, now = new Date()): string {
 export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
   // Workers load the plain-JavaScript tree when there is one (a faster start than tsx in every thread).
   const root = await jsTree();
+  // With a worker per core, V8's background compiler gets a core only by preempting a run, and fresh workers run
+  // unoptimized code for longer (their first jobs took twice as long; a 64-run sweep on 2 workers lost ~10 % to
+  // it). Such a sweep's worker isolates compile hot functions on their own thread instead. The flag is read when
+  // an isolate starts, so it is off only while this pool's threads start.
+  const saturated = o.workers >= availableParallelism();
+  if (saturated) setFlagsFromString('--no-concurrent-recompilation');
   const pool = new Piscina({
     filename: projectUrl('lab/runner/sweep-worker.mjs'),
     minThreads: o.workers,
@@ -53,6 +72,11 @@ export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
     idleTimeout: 1000,
     workerData: { jsRoot: root === null ? null : pathToFileURL(`${root}/`).href },
   });
+  try {
+    await warmThreads(pool, o.workers);
+  } finally {
+    if (saturated) setFlagsFromString('--concurrent-recompilation');
+  }
   const results: JobResult[] = new Array(o.jobs.length);
   const running = new Set<MessageChannel['port1']>();
   const onAbort = (): void => {
