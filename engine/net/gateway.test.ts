@@ -46,4 +46,27 @@ describe('gateway processes', () => {
     await waitFor(() => calm.tick > t + 5, 'the calm bot to keep getting snapshots');
     expect(calm.open).toBe(true);
   });
+
+  it('a stalled gateway makes the zone drop its snapshots (the backlog stays bounded, the tick goes on); it recovers', async () => {
+    const a = await testArea({ transport: 'gateway' }, true);
+    const bots = await Promise.all(Array.from({ length: 20 }, () => a.connect()));
+    const [pid] = a.gateways!.stats().pids;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const tick0 = a.world.tick;
+      const dropped0 = a.server.stats.snapshotsDropped;
+      await sleep(1000);
+      // About 20 ticks passed; after the first few batches every snapshot for its clients was dropped.
+      expect(a.world.tick - tick0).toBeGreaterThanOrEqual(15);
+      expect(a.server.stats.snapshotsDropped - dropped0).toBeGreaterThan(15 * 20 * 0.5);
+      expect(a.gateways!.stats().backlog).toBeLessThanOrEqual(8);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const ticks = bots.map((b) => b.tick);
+    await waitFor(
+      () => bots.every((b, k) => b.tick > ticks[k] + 5),
+      'snapshots again after the gateway resumed',
+    );
+  });
 });

@@ -94,6 +94,12 @@ class GatewayConnection implements Connection {
     return this.socketQueued + this.pending + this.inFlight;
   }
 
+  // A gateway more than a few batches behind holds every snapshot back: the zone server sends its connections
+  // none until it catches up, so the IPC backlog stays bounded.
+  get congested(): boolean {
+    return this.gw.inFlight.size > MAX_BATCHES_BEHIND;
+  }
+
   close(code: number, reason: string): void {
     if (this.closed || this.gw.dead) return;
     // What was queued for it goes first.
@@ -133,6 +139,9 @@ function flush(gw: Gateway, tick = false): void {
   gw.inFlight.set(seq, bytes);
   post(gw, { t: 'out', seq, tick, index: index.slice(), data: data.slice() });
 }
+
+// Batches a gateway may owe before its connections count as congested (a tick's batch each: 0.2 s at 20 Hz).
+const MAX_BATCHES_BEHIND = 4;
 
 const pct = (xs: number[]): Percentiles => {
   const s = [...xs].sort((a, b) => a - b);

@@ -47,6 +47,8 @@ export interface Connection {
   sendSnapshot(bytes: Uint8Array): void;
   /** Bytes queued and not yet sent (the server drops snapshots past `maxQueuedBytes`). */
   readonly bufferedBytes: number;
+  /** True while the transport cannot take a snapshot at all (a gateway that fell behind): it is dropped. */
+  readonly congested?: boolean;
   /** Closes the connection with a reason. */
   close(code: number, reason: string): void;
   /** Where it comes from (logs). */
@@ -945,7 +947,7 @@ export class ZoneServer {
         }
         if (n) events = this.evScratch.subarray(0, n);
       }
-      if (c.conn.bufferedBytes > maxQueued) {
+      if (c.conn.congested || c.conn.bufferedBytes > maxQueued) {
         // The tick never waits for a slow client: this snapshot is dropped; the next one is a delta
         // against whatever it acknowledged, or full.
         this.stats.snapshotsDropped++;
