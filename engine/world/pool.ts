@@ -37,13 +37,13 @@ interface Lane {
 
 /**
  * A piscina pool whose workers can step any zone of one world. Each worker runs one resident task (a lane)
- * for the life of the world; a tick is handed to the lanes through shared memory: the main thread posts
- * each lane its batch on a MessagePort (read synchronously by the lane), bumps a sequence number and wakes
- * the lanes with `Atomics.notify`; each lane claims zones from a shared counter (largest first), posts its
- * answers, marks itself done and rings back. About 15 µs per tick instead of ~0.2 ms for two piscina task
- * round trips (thread wake-ups through the event loop); zone buffers are sent to a lane only when they are
- * new to it. A lane whose thread dies fails the tick it was in (piscina replaces the thread and a new lane
- * starts at the next tick).
+ * for the life of the world, and a tick is handed to the lanes through shared memory: the main thread posts
+ * each lane its batch on a MessagePort (read synchronously by the lane; zone buffers only when they are new to
+ * it), bumps a sequence number and wakes the lanes with `Atomics.notify`. The lanes claim zones from a shared
+ * counter (largest first), write their answers into a shared mailbox, mark themselves done and count down; the
+ * last one wakes the main thread (so does a large answer, to be decoded while the other lanes still step). A
+ * lane whose thread dies fails the tick it was in; piscina replaces the thread and a new lane starts there at
+ * the next tick.
  */
 export class ZonePool {
   private readonly pool: Piscina;
@@ -196,7 +196,13 @@ export class ZonePool {
       // finished (or is between marking itself done and counting down): look again.
       const left = Atomics.load(this.ctrl, CTRL.remaining);
       if (left !== open) continue;
-      const w = Atomics.waitAsync(this.ctrl, CTRL.remaining, left, 1000);
+      // A dead lane never counts down, so the others may not wake this thread: poll while one is dead.
+      const w = Atomics.waitAsync(
+        this.ctrl,
+        CTRL.remaining,
+        left,
+        this.lanes.some((l) => l.dead !== null) ? 5 : 1000,
+      );
       if (w.async) await Promise.race([w.value, this.laneEnded]);
     }
     return lost === undefined ? { answers } : { answers, lost };
