@@ -194,6 +194,7 @@ export async function attachGateways(
           env: { ...process.env, ARCANE_JS_ROOT: root === null ? '' : pathToFileURL(`${root}/`).href },
         },
       );
+      const startedAt = performance.now();
       const gw: Gateway = {
         child,
         out: new Batch(3),
@@ -217,13 +218,20 @@ export async function attachGateways(
         const i = gateways.indexOf(gw);
         if (i >= 0) gateways.splice(i, 1);
         reject(new Error(`gateway process exited (${signal ?? code}) before it was ready`));
-        if (closing) return;
+        // Only a gateway that was serving is replaced (one that never started fails attachGateways instead),
+        // and not in a tight loop: one that lived less than a second is replaced after a second.
+        if (closing || i < 0) return;
+        const soon = performance.now() - startedAt < 1000;
         o.log?.(
           `gateway: process ${child.pid} exited (${signal ?? code}); its connections were closed, starting another`,
         );
-        start().then(
-          (g) => gateways.push(g),
-          (err: unknown) => o.log?.(`gateway: could not start a replacement: ${String(err)}`),
+        setTimeout(
+          () =>
+            start().then(
+              (g) => (closing ? g.child.kill() : gateways.push(g)),
+              (err: unknown) => o.log?.(`gateway: could not start a replacement: ${String(err)}`),
+            ),
+          soon ? 1000 : 0,
         );
       });
     });
