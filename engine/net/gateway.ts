@@ -9,6 +9,7 @@ import { Batch, forEachEntry, OUT_KIND } from './gateway-wire.ts';
 import type { FromGateway, GatewayConfig, ToGateway } from './gateway-wire.ts';
 import { MAX_FRAME_BYTES } from './protocol.ts';
 import { WS_PATH } from './ws-transport.ts';
+import { percentiles } from './zone-server.ts';
 import type { Connection, ConnectionHandle, Percentiles, ZoneServer } from './zone-server.ts';
 
 /** Options of `attachGateways`. */
@@ -142,13 +143,6 @@ function flush(gw: Gateway, tick = false): void {
 
 // Batches a gateway may owe before its connections count as congested (a tick's batch each: 0.2 s at 20 Hz).
 const MAX_BATCHES_BEHIND = 4;
-
-const pct = (xs: number[]): Percentiles => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (p: number): number =>
-    s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? 0;
-  return { p50: at(50), p95: at(95), p99: at(99), max: s[s.length - 1] ?? 0 };
-};
 
 /**
  * Serves a zone server's WebSocket clients through gateway processes: the zone's HTTP server accepts the
@@ -321,7 +315,7 @@ export async function attachGateways(
       processes: gateways.length,
       pids: gateways.map((g) => g.child.pid ?? 0),
       connections: gateways.reduce((n, g) => n + g.conns.size, 0),
-      sendMs: pct(gateways.flatMap((g) => g.sendMs)),
+      sendMs: percentiles(gateways.flatMap((g) => g.sendMs)),
       backlog: gateways.reduce((n, g) => n + g.inFlight.size, 0),
       dropped,
     }),

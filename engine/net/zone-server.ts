@@ -104,6 +104,17 @@ export interface ZoneServerStats {
   phaseMs: { step: Percentiles; encode: Percentiles; send: Percentiles };
 }
 
+/** p50, p95, p99 and max of a window of samples (percentile's nearest rank). */
+export function percentiles(xs: readonly number[]): Percentiles {
+  const sorted = Float64Array.from(xs).sort();
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? 0,
+  };
+}
+
 /** Milliseconds percentiles. */
 export interface Percentiles {
   p50: number;
@@ -771,20 +782,11 @@ export class ZoneServer {
   }
 
   private summarise(): void {
-    const pct = (xs: number[]) => {
-      const sorted = [...xs].sort((a, b) => a - b);
-      return {
-        p50: percentile(sorted, 50),
-        p95: percentile(sorted, 95),
-        p99: percentile(sorted, 99),
-        max: sorted[sorted.length - 1] ?? 0,
-      };
-    };
-    this.stats.tickMs = pct(this.times);
+    this.stats.tickMs = percentiles(this.times);
     this.stats.phaseMs = {
-      step: pct(this.phases.step),
-      encode: pct(this.phases.encode),
-      send: pct(this.phases.send),
+      step: percentiles(this.phases.step),
+      encode: percentiles(this.phases.encode),
+      send: percentiles(this.phases.send),
     };
   }
 

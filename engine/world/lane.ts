@@ -70,14 +70,16 @@ export type ZoneTaskAnswer =
 export function postAnswer(mailbox: SharedArrayBuffer, port: MessagePort, answer: ZoneLaneAnswer): number {
   const head = new Int32Array(mailbox, 0, 1);
   const bytes = serialize(answer);
-  if (bytes.length <= mailbox.byteLength - MAILBOX_HEADER) {
+  const n = bytes.length;
+  if (n <= mailbox.byteLength - MAILBOX_HEADER) {
     new Uint8Array(mailbox, MAILBOX_HEADER, bytes.length).set(bytes);
     head[0] = bytes.length;
   } else {
-    port.postMessage(answer);
+    // The bytes themselves cross (transferred, not serialized a second time).
+    port.postMessage(bytes, [bytes.buffer]);
     head[0] = -1;
   }
-  return bytes.length;
+  return n;
 }
 
 /**
@@ -86,11 +88,12 @@ export function postAnswer(mailbox: SharedArrayBuffer, port: MessagePort, answer
  */
 export const EARLY_READ_BYTES = 16 * 1024;
 
-/** Reads a lane's answer from its mailbox, or from its port (`receive`) when it did not fit. */
+/** Reads a lane's answer from its mailbox, or its bytes from its port (`receive`) when it did not fit. */
 export function takeAnswer(mailbox: SharedArrayBuffer, receive: () => unknown): ZoneLaneAnswer | undefined {
   const n = new Int32Array(mailbox, 0, 1)[0];
   if (n >= 0) return deserialize(new Uint8Array(mailbox, MAILBOX_HEADER, n)) as ZoneLaneAnswer;
-  return receive() as ZoneLaneAnswer | undefined;
+  const bytes = receive() as Uint8Array | undefined;
+  return bytes && (deserialize(bytes) as ZoneLaneAnswer);
 }
 
 /**
