@@ -9,6 +9,20 @@ import type { WorldConfig } from './zone-runtime.ts';
 import { CTRL, CTRL_STOP, MAILBOX_BYTES, takeAnswer } from './lane.ts';
 import type { ZoneLaneBatch, ZoneLaneTask, ZoneTaskAnswer } from './lane.ts';
 
+/**
+ * Resolves once `threads` distinct workers of a piscina pool have started and loaded their module: each
+ * answers a `{ warmup: true }` task with `{ thread: threadId }`.
+ */
+export async function warmThreads(pool: Piscina, threads: number): Promise<void> {
+  const seen = new Set<number>();
+  for (let round = 0; round < 50 && seen.size < threads; round++) {
+    const answers = await Promise.all(
+      Array.from({ length: threads }, () => pool.run({ warmup: true }) as Promise<{ thread: number }>),
+    );
+    for (const a of answers) seen.add(a.thread);
+  }
+}
+
 /** One tick's work for the pool: zones in hand-out order, and per zone id its buffers and inputs. */
 export interface PoolTick {
   tick: number;
@@ -97,17 +111,8 @@ export class ZonePool {
   }
 
   // Waits until every worker has loaded its modules, so the first tick does not pay for start-up.
-  private async warm(): Promise<void> {
-    const seen = new Set<number>();
-    for (let round = 0; round < 50 && seen.size < this.threadCount; round++) {
-      const answers = await Promise.all(
-        Array.from(
-          { length: this.threadCount },
-          () => this.pool.run({ warmup: true }) as Promise<{ thread: number }>,
-        ),
-      );
-      for (const a of answers) seen.add(a.thread);
-    }
+  private warm(): Promise<void> {
+    return warmThreads(this.pool, this.threadCount);
   }
 
   private armLaneEnded(): Promise<void> {

@@ -81,9 +81,9 @@ export function foldMetrics(
 /** Runs one whole scenario on this worker (inline: the sweep's parallelism is across runs). */
 export default async function runSweepJob(
   task: SweepTask | { warmup: true },
-): Promise<(RunSummary & { runId: string }) | { runId: string; skipped: true } | number> {
-  // The pool's start-up check: this worker is up (its thread id).
-  if ('warmup' in task) return threadId;
+): Promise<(RunSummary & { runId: string }) | { runId: string; skipped: true } | { thread: number }> {
+  // The pool's start-up check: this worker is up.
+  if ('warmup' in task) return { thread: threadId };
   const scenario = task.scenario;
   // Stopped while it waited in the pool's queue: it never starts (and records nothing).
   if (receiveMessageOnPort(task.port)?.message === 'stop') {

@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { jsTree, projectUrl } from '../../engine/world/js-tree.ts';
+import { warmThreads } from '../../engine/world/pool.ts';
 import { parseScenario } from '../scenario/load.ts';
 import '../scenario/to-world.ts';
 import type { RunSummary } from './run.ts';
@@ -33,17 +34,6 @@ export interface SweepRunOptions {
 /** How one job ended. */
 export type JobResult =
   { ok: true; summary: RunSummary & { runId: string } } | { ok: false; runId: string; error: string };
-
-// Resolves once `threads` distinct workers have started (each answers a warm-up task with its thread id).
-async function warmThreads(pool: Piscina, threads: number): Promise<void> {
-  const seen = new Set<number>();
-  for (let round = 0; round < 50 && seen.size < threads; round++) {
-    const ids = await Promise.all(
-      Array.from({ length: threads }, () => pool.run({ warmup: true }) as Promise<number>),
-    );
-    for (const id of ids) seen.add(id);
-  }
-}
 
 /** A unique, sortable run-id prefix from the scenario name and the wall clock (not simulation time). */
 export function runPrefix(scenarioName: string, now = new Date()): string {
