@@ -4,7 +4,7 @@ import type { FieldSpec, ZoneLayout } from '../zone/layout.ts';
 import { allocateZoneBuffers, growZoneBuffers, ZoneViews } from '../zone/zone.ts';
 import type { ZoneBuffers, ZoneGeometry } from '../zone/zone.ts';
 import { hashZones } from './hash.ts';
-import { ZonePool } from './pool.ts';
+import type { ZonePool } from './pool.ts';
 import type { MetricSample, SimEvent, SimInput, SystemUse, WorldEdge, WorldGeometry } from './system.ts';
 import { loadSystemRegistry, resolveSystems, SpawnOverflowError, ZoneRuntime } from './zone-runtime.ts';
 import type { WorldConfig, ZoneStepResult } from './zone-runtime.ts';
@@ -177,7 +177,11 @@ export class World {
       (g) => new ZoneViews(layout, g, allocateZoneBuffers(layout, g, capacity)),
     );
     const workers = opts.workers ?? 0;
-    const pool = workers > 0 ? await ZonePool.create(config, workers, opts.workerSpinUs ?? 250) : null;
+    // Loaded only for a pooled world: inline worlds (every sweep job) never load piscina.
+    const pool =
+      workers > 0
+        ? await (await import('./pool.ts')).ZonePool.create(config, workers, opts.workerSpinUs ?? 250)
+        : null;
     const world = new World(config, runtime, pool, zones);
     world.populate();
     return world;

@@ -5,7 +5,6 @@ import type { Scenario } from '../scenario/schema.ts';
 import { scenarioToWorldOptions } from '../scenario/to-world.ts';
 import type { RunSink } from './sink.ts';
 import { resolveContent } from '../../engine/combat/content.ts';
-import { NetProbe } from '../load/net-probe.ts';
 
 /** Tick-time percentiles in milliseconds. */
 export interface TickPercentiles {
@@ -75,8 +74,14 @@ export async function runScenario(o: RunOptions): Promise<RunSummary> {
   let lastHash: string | null = null;
   let lastHashTick = -1;
   const sample = o.scenario.bots ? (o.netSample ?? 100) : 0;
+  // The snapshot encoder is loaded only by load scenarios that measure it.
   const probe =
-    sample > 0 ? new NetProbe(world, { content: resolveContent(o.scenario.content ?? {}), sample }) : null;
+    sample > 0
+      ? new (await import('../load/net-probe.ts')).NetProbe(world, {
+          content: resolveContent(o.scenario.content ?? {}),
+          sample,
+        })
+      : null;
   let netBytes = 0;
   let netTicks = 0;
   let netBots = 0;

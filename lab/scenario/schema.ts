@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { EcologySettingsSchema, GrassSchema, SpeciesSchema } from '../../ecology/life/schema.ts';
-import { CombatContentSchema } from '../../engine/combat/content.ts';
+import { CombatContentSchema } from '../../engine/combat/content-schema.ts';
 
 // One truth: the TypeScript types of a scenario and the JSON Schema in scenarios/schema.json both come
 // from these definitions (`npm run schema` writes the file; a test checks it is current).
