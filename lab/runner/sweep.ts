@@ -74,6 +74,7 @@ export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
   };
   o.signal?.addEventListener('abort', onAbort);
   let next = 0;
+  const parsed = new Map<string, ReturnType<typeof parseScenario>>();
   const lane = async (): Promise<void> => {
     while (next < o.jobs.length && !o.signal?.aborted) {
       const job = o.jobs[next++];
@@ -87,9 +88,14 @@ export async function runSweep(o: SweepRunOptions): Promise<JobResult[]> {
       port1.on('message', onMessage);
       let task: SweepTask;
       try {
-        // Each job's scenario is parsed here (a few ms) and sent as data: workers never parse.
+        // Each job's scenario is parsed here (a few ms) and sent as data: workers never parse. Jobs that
+        // differ only in their seed share one parse.
+        const key = job.overrides.join('\n');
+        let scenario = parsed.get(key);
+        if (!scenario)
+          parsed.set(key, (scenario = parseScenario(o.text, { file: o.file, overrides: job.overrides })));
         task = {
-          scenario: parseScenario(o.text, { file: o.file, overrides: job.overrides }),
+          scenario,
           params: nestParams(job.params),
           seed: job.seed,
           runId,
