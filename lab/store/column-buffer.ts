@@ -1,5 +1,5 @@
 /** Typed array constructors a column buffer can grow. */
-type NumericArray = Int32Array | Float64Array;
+type NumericArray = Int32Array | Float64Array | BigInt64Array;
 
 /**
  * A growable numeric column (one typed array, doubled when full): rows are buffered as structure of
@@ -18,13 +18,13 @@ export class ColumnBuffer<A extends NumericArray> {
   }
 
   /** Appends one value. */
-  push(v: number): void {
+  push(v: A extends BigInt64Array ? bigint : number): void {
     if (this.length === this.data.length) {
       const next = this.make(this.data.length * 2);
       next.set(this.data as never);
       this.data = next;
     }
-    this.data[this.length++] = v;
+    (this.data as { [i: number]: number | bigint })[this.length++] = v;
   }
 
   /** The written values (a view, valid until the next push). */
@@ -40,3 +40,7 @@ export const int32Column = (capacity?: number): ColumnBuffer<Int32Array> =>
 /** A Float64 column. */
 export const float64Column = (capacity?: number): ColumnBuffer<Float64Array> =>
   new ColumnBuffer((n) => new Float64Array(n), capacity);
+
+/** A BigInt64 column. */
+export const bigint64Column = (capacity?: number): ColumnBuffer<BigInt64Array> =>
+  new ColumnBuffer((n) => new BigInt64Array(n), capacity);

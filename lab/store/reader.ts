@@ -16,6 +16,7 @@ import {
   POINT_TABLES,
   RESULT_TABLES,
   RUNS_COLUMNS,
+  segmentsSelect,
 } from './schema.ts';
 import type { PointTable } from './schema.ts';
 
@@ -198,12 +199,11 @@ export class ResultsReader {
         );
         for (const t of POINT_TABLE_NAMES) {
           const files = entries.flatMap((e) => e.files[t]);
-          const cols = POINT_TABLES[t].map(([n]) => n).join(', ');
           await con.run(
             `CREATE OR REPLACE VIEW ${t} AS ${
               files.length === 0
                 ? emptySelect(POINT_TABLES[t])
-                : `SELECT ${cols} FROM read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)`
+                : segmentsSelect(t, `[${files.map(sqlString).join(', ')}]`)
             }`,
           );
         }

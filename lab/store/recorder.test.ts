@@ -231,30 +231,105 @@ describe('Recorder', () => {
     expect((await r.query('SELECT tick, world_hash FROM hashes')).rows).toEqual([[5, 'deadbeef']]);
   });
 
-  it('marks a run failed when recording fails, keeps what was written, and says why', async () => {
-    const rec = await open('r1');
-    recordTicks(rec, 1, 5);
-    await rec.flush();
-    // The metrics directory becomes a file: the next segment cannot be written.
-    rmSync(join(rec.dir, 'metrics'), { recursive: true });
-    writeFileSync(join(rec.dir, 'metrics'), 'not a directory');
-    recordTicks(rec, 6, 10);
-    rec.recordTick({ tick: 10, durationMs: 1, agents: 1 });
-    await expect(rec.flush()).rejects.toThrow();
-    await expect(rec.close('finished', 'h')).rejects.toThrow();
-    const doc = JSON.parse(readFileSync(join(rec.dir, 'run.json'), 'utf8')) as RunDoc;
-    expect(doc.status).toBe('failed');
-    expect(doc.error).toMatch(/^recording failed: /);
-    // The next run of this thread stages in the same tables: none of the failed batch's rows reach it.
-    const next = await open('r2');
-    recordTicks(next, 1, 3);
-    next.recordTick({ tick: 3, durationMs: 1, agents: 1 });
-    await next.close('finished', 'h2');
+  it('writes the same rows and types whether a segment is encoded in JavaScript or by DuckDB, and merges both', async () => {
+    const fill = (rec: Recorder, from: number, to: number): void => {
+      for (let tick = from; tick <= to; tick++) {
+        rec.recordReport({
+          tick,
+          metrics: [
+            { tick, zone: tick % 2, species: 'wolf', key: 'count', value: tick + 0.5 },
+            { tick, zone: 0, species: '', key: 'grass', value: -tick },
+            { tick, zone: tick % 3, species: `s${tick % 5}`, key: `k${tick % 3}`, value: tick * 1e-3 },
+            { tick, zone: 1, species: 'wolf', key: 'allele.coat.B', value: 1 / tick },
+          ],
+          events: [
+            { tick, zone: 1, kind: 'birth', entity: 2 ** 40 + tick, data: { mother: tick, name: 'é"\\' } },
+            { tick, zone: 0, kind: 'death', entity: tick },
+          ],
+        });
+        rec.recordTick(
+          tick % 2
+            ? {
+                tick,
+                durationMs: tick / 3,
+                agents: tick * 10,
+                bytesOut: 100 + tick,
+                clients: 3,
+                late: tick > 4,
+              }
+            : { tick, durationMs: tick / 3, agents: tick * 10 },
+        );
+        rec.recordHash(tick, `h${tick}`);
+      }
+    };
+    // All in JavaScript, all through DuckDB, and mixed: flushes of 1, 2 and 3 ticks with a threshold of 6 rows
+    // between them, merged in twos as the run goes and at the end.
+    const runs = { js: Infinity, duck: 0, mixed: 6 } as const;
+    for (const [name, jsSegmentMaxRows] of Object.entries(runs)) {
+      const rec = await open(name, { jsSegmentMaxRows, mergeFanIn: 2 });
+      for (const [from, to] of [
+        [1, 1],
+        [2, 3],
+        [4, 6],
+        [7, 7],
+        [8, 10],
+      ]) {
+        fill(rec, from, to);
+        await rec.flush();
+      }
+      await rec.close('finished');
+    }
     const r = await reader();
-    // Three ticks of two species, not the ten rows of the batch that failed on top.
-    expect(await scalar(r, `SELECT count(*) FROM metrics WHERE run_id = 'r2'`)).toBe(6);
-    expect(await scalar(r, `SELECT count(*) FROM ticks WHERE run_id = 'r2'`)).toBe(1);
+    for (const t of POINT_TABLE_NAMES) {
+      const cols = POINT_TABLES[t].map(([n]) => n).filter((n) => n !== 'run_id');
+      const got: Record<string, unknown> = {};
+      for (const name of Object.keys(runs)) {
+        const q = await r.query(
+          `SELECT ${cols.join(', ')} FROM ${t} WHERE run_id = '${name}' ORDER BY ${cols.slice(0, 3).join(', ')}, ${cols.at(-1)}`,
+          { maxRows: 10_000 },
+        );
+        got[name] = { types: q.types, rows: q.rows };
+      }
+      expect(got.js, t).toEqual(got.duck);
+      expect(got.mixed, t).toEqual(got.duck);
+    }
+    expect(await scalar(r, `SELECT count(*) FROM events WHERE data->>'$.name' = 'é"\\'`)).toBe(30);
+    expect(await scalar(r, `SELECT typeof(data) FROM events LIMIT 1`)).toBe('JSON');
+    // Merged down to few segments per table, whichever wrote the parts.
+    for (const name of Object.keys(runs))
+      expect(liveSegments(runDir(root, name), 'metrics').length).toBeLessThanOrEqual(2);
   });
+
+  it.each([
+    ['through DuckDB', 0],
+    ['written in JavaScript', Infinity],
+  ])(
+    'marks a run failed when recording fails (segments %s), keeps what was written, and says why',
+    async (_, jsSegmentMaxRows) => {
+      const rec = await open('r1', { jsSegmentMaxRows });
+      recordTicks(rec, 1, 5);
+      await rec.flush();
+      // The metrics directory becomes a file: the next segment cannot be written.
+      rmSync(join(rec.dir, 'metrics'), { recursive: true });
+      writeFileSync(join(rec.dir, 'metrics'), 'not a directory');
+      recordTicks(rec, 6, 10);
+      rec.recordTick({ tick: 10, durationMs: 1, agents: 1 });
+      await expect(rec.flush()).rejects.toThrow();
+      await expect(rec.close('finished', 'h')).rejects.toThrow();
+      const doc = JSON.parse(readFileSync(join(rec.dir, 'run.json'), 'utf8')) as RunDoc;
+      expect(doc.status).toBe('failed');
+      expect(doc.error).toMatch(/^recording failed: /);
+      // The next run of this thread stages in the same tables: none of the failed batch's rows reach it.
+      const next = await open('r2', { jsSegmentMaxRows });
+      recordTicks(next, 1, 3);
+      next.recordTick({ tick: 3, durationMs: 1, agents: 1 });
+      await next.close('finished', 'h2');
+      const r = await reader();
+      // Three ticks of two species, not the ten rows of the batch that failed on top.
+      expect(await scalar(r, `SELECT count(*) FROM metrics WHERE run_id = 'r2'`)).toBe(6);
+      expect(await scalar(r, `SELECT count(*) FROM ticks WHERE run_id = 'r2'`)).toBe(1);
+    },
+  );
 
   it('shows a run whose recording process died as failed, with the rows it had flushed', async () => {
     const child = spawnFixture('writer-child.ts', [root, 'killed']);

@@ -1,13 +1,15 @@
 import { mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER } from '@duckdb/node-api';
-import duckdb from '@duckdb/node-bindings';
-import type { DuckDBAppender, DuckDBConnection, DuckDBType } from '@duckdb/node-api';
-import { float64Column, int32Column } from './column-buffer.ts';
+import type * as DuckApi from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type DuckBindings from '@duckdb/node-bindings';
+import { bigint64Column, float64Column, int32Column } from './column-buffer.ts';
+import { constant, nulls, seriesColumn, writeSegmentFile } from './segment-js.ts';
+import type { SegmentColumn } from './segment-js.ts';
 import { checkRunId, runDir, segmentName, sqlString, writeFileAtomic } from './layout.ts';
 import type { RunDoc } from './layout.ts';
-import { DUCKDB_BASE_OPTIONS, POINT_TABLES, RUN_STATUS } from './schema.ts';
+import { DUCKDB_BASE_OPTIONS, RUN_STATUS, segmentsSelect } from './schema.ts';
 import type { FinalStatus, PointTable } from './schema.ts';
 
 /** What a run records about itself once, when it starts (never repeated in point rows). */
@@ -43,6 +45,12 @@ export interface RecorderOptions {
    * sweeps already keep every core busy.
    */
   threads?: number;
+  /**
+   * A table's rows of one flush up to this many are written as Parquet in JavaScript on this thread (no
+   * DuckDB round trips: ~1 ms instead of ~8 for a short run's segments); more go through DuckDB, which encodes
+   * off this thread. Default 20,000.
+   */
+  jsSegmentMaxRows?: number;
   /** `recordReport` files metric keys `<prefix><locus>.<allele>` under genes. Default `allele.`. */
   geneKeyPrefix?: string;
 }
@@ -104,11 +112,20 @@ class Batch {
   gSeries = int32Column(256);
   gFreq = float64Column(256);
   events: Array<[number, number, string, bigint, string | null]> = [];
-  ticks: Array<[number, number, number, number | null, number | null, boolean | null]> = [];
+  // Tick figures as columns: bytes 0 and `bytesSet` 0 when not measured, clients NaN and late -1 when null.
+  tTick = int32Column(1024);
+  tMs = float64Column(1024);
+  tAgents = int32Column(1024);
+  tBytes = bigint64Column(1024);
+  tBytesSet = int32Column(1024);
+  tClients = float64Column(1024);
+  tLate = int32Column(1024);
+  /** Some tick measured clients or late ticks (load scenarios). */
+  ticksNet = false;
   hashes: Array<[number, string]> = [];
   get rows(): number {
     return (
-      this.mTick.length + this.gTick.length + this.events.length + this.ticks.length + this.hashes.length
+      this.mTick.length + this.gTick.length + this.events.length + this.tTick.length + this.hashes.length
     );
   }
 }
@@ -122,6 +139,7 @@ interface SegmentFile {
 }
 
 const CHUNK = 2048;
+const JS_SEGMENT_MAX_ROWS = 20_000;
 const PARQUET = 'FORMAT parquet, COMPRESSION zstd';
 // Columns of each staging table (rows are appended, copied out to a segment, then deleted).
 const STAGING_COLUMNS = {
@@ -133,8 +151,8 @@ const STAGING_COLUMNS = {
   hashes: 'tick INTEGER, world_hash VARCHAR',
 } as const;
 const FINAL_STATUSES: readonly string[] = [RUN_STATUS.finished, RUN_STATUS.stopped, RUN_STATUS.failed];
-const NUMERIC_TYPES = [INTEGER, INTEGER, INTEGER, DOUBLE];
-const TICK_TYPES = [INTEGER, DOUBLE, INTEGER, BIGINT];
+const NUMERIC_TYPES = ['INTEGER', 'INTEGER', 'INTEGER', 'DOUBLE'] as const;
+const TICK_TYPES = ['INTEGER', 'DOUBLE', 'INTEGER', 'BIGINT'] as const;
 
 /** Nests dotted keys: `{'species.wolf.caps.hard': 6}` → `{species: {wolf: {caps: {hard: 6}}}}`. */
 export function nestParams(params: Record<string, unknown>): Record<string, unknown> {
@@ -196,11 +214,15 @@ export class Recorder {
   private readonly genePrefix: string;
   private readonly runIdSql: string;
   private readonly serial = freeSerials.pop() ?? ++recorderCount;
+  private readonly madeDirs = new Set<PointTable>();
+  private readonly jsMaxRows: number;
 
-  private constructor(
-    private readonly con: DuckDBConnection,
-    o: RecorderOptions,
-  ) {
+  // This recorder's connection to its thread's DuckDB, made when a batch is too big to write in JavaScript or
+  // segments are merged: short runs never load DuckDB.
+  private con: Promise<DuckDBConnection> | null = null;
+  private readonly threads: number;
+
+  private constructor(o: RecorderOptions) {
     const r = o.run;
     this.dir = runDir(o.root, r.runId);
     this.flushMs = o.flushMs ?? 1000;
@@ -208,6 +230,8 @@ export class Recorder {
     this.fanIn = Math.max(2, o.mergeFanIn ?? 16);
     this.mergeMaxRows = o.mergeMaxRows ?? 1_000_000;
     this.genePrefix = o.geneKeyPrefix ?? 'allele.';
+    this.jsMaxRows = o.jsSegmentMaxRows ?? JS_SEGMENT_MAX_ROWS;
+    this.threads = o.threads ?? 1;
     this.runIdSql = sqlString(r.runId);
     this.doc = {
       format: 1,
@@ -241,17 +265,12 @@ export class Recorder {
         throw new Error(`run '${o.run.runId}' already exists in ${o.root} (${dir})`);
       throw err;
     }
-    let con: DuckDBConnection | null = null;
     try {
-      const instance = sharedInstance(o.threads ?? 1);
-      con = await (await instance).connect();
-      const rec = new Recorder(con, o);
-      for (const t of Object.keys(POINT_TABLES)) mkdirSync(join(dir, t));
+      const rec = new Recorder(o);
       writeFileSync(join(dir, 'scenario.json'), JSON.stringify(o.run.scenarioJson ?? null));
       rec.writeDoc();
       return rec;
     } catch (err) {
-      con?.closeSync();
       rmSync(dir, { recursive: true, force: true });
       throw err;
     }
@@ -328,14 +347,15 @@ export class Recorder {
   /** Buffers a tick's figures (and notes the tick as the run's progress). */
   recordTick(t: TickRow): void {
     if (this.closed) throw this.closedError();
-    this.batch.ticks.push([
-      t.tick,
-      t.durationMs,
-      t.agents,
-      t.bytesOut ?? null,
-      t.clients ?? null,
-      t.late ?? null,
-    ]);
+    const b = this.batch;
+    b.tTick.push(t.tick);
+    b.tMs.push(t.durationMs);
+    b.tAgents.push(t.agents);
+    b.tBytes.push(t.bytesOut === undefined ? 0n : BigInt(Math.round(t.bytesOut)));
+    b.tBytesSet.push(t.bytesOut === undefined ? 0 : 1);
+    b.tClients.push(t.clients ?? NaN);
+    b.tLate.push(t.late === undefined ? -1 : t.late ? 1 : 0);
+    if (t.clients !== undefined || t.late !== undefined) b.ticksNet = true;
     if (this.lastTick === null || t.tick > this.lastTick) this.lastTick = t.tick;
   }
 
@@ -421,7 +441,7 @@ export class Recorder {
     try {
       this.writeDoc();
     } finally {
-      this.con.closeSync();
+      if (this.con) await this.con.then((c) => c.closeSync()).catch(() => undefined);
       // The next recorder of this thread reuses the (empty) staging tables.
       freeSerials.push(this.serial);
     }
@@ -468,138 +488,256 @@ export class Recorder {
   }
 
   private async writeSegments(b: Batch, seq: number, lastTick: number | null): Promise<void> {
-    const con = this.con;
-    await this.ensureStaging();
+    const run = this.doc.run_id;
+    // A table's segment: written here in JavaScript when it is small, else staged into DuckDB and copied out.
+    const js: Array<{ table: PointTable; rows: number; columns: () => SegmentColumn[] }> = [];
     const out: Array<{ table: PointTable; rows: number; select: string; stage: string }> = [];
+    const small = (rows: number): boolean => rows <= this.jsMaxRows;
     if (b.mTick.length > 0) {
-      await stageColumns(
-        con,
-        this.stage('metrics'),
-        NUMERIC_TYPES,
-        [b.mTick, b.mZone, b.mSeries, b.mValue].map((c) => c.view()),
-      );
-      const species = sqlList(this.mSeriesNames.map((s) => s[0]));
-      const keys = sqlList(this.mSeriesNames.map((s) => s[1]));
-      out.push({
-        table: 'metrics',
-        rows: b.mTick.length,
-        stage: this.stage('metrics'),
-        select: `SELECT ${this.runIdSql} AS run_id, c0 AS tick, c1 AS zone, ${species}[c2 + 1] AS species, ${keys}[c2 + 1] AS key, c3 AS value FROM ${this.stage('metrics')}`,
-      });
-    }
-    if (b.gTick.length > 0) {
-      await stageColumns(
-        con,
-        this.stage('genes'),
-        NUMERIC_TYPES,
-        [b.gTick, b.gZone, b.gSeries, b.gFreq].map((c) => c.view()),
-      );
-      const species = sqlList(this.gSeriesNames.map((s) => s[0]));
-      const loci = sqlList(this.gSeriesNames.map((s) => s[1]));
-      const alleles = sqlList(this.gSeriesNames.map((s) => s[2]));
-      out.push({
-        table: 'genes',
-        rows: b.gTick.length,
-        stage: this.stage('genes'),
-        select: `SELECT ${this.runIdSql} AS run_id, c0 AS tick, c1 AS zone, ${species}[c2 + 1] AS species, ${loci}[c2 + 1] AS locus, ${alleles}[c2 + 1] AS allele, c3 AS freq FROM ${this.stage('genes')}`,
-      });
-    }
-    if (b.events.length > 0) {
-      await stageRows(con, this.stage('events'), b.events, (a, [tick, zone, kind, entity, data]) => {
-        a.appendInteger(tick);
-        a.appendInteger(zone);
-        a.appendVarchar(kind);
-        a.appendBigInt(entity);
-        if (data === null) a.appendNull();
-        else a.appendVarchar(data);
-      });
-      out.push({
-        table: 'events',
-        rows: b.events.length,
-        stage: this.stage('events'),
-        select: `SELECT ${this.runIdSql} AS run_id, tick, zone, kind, entity, data::JSON AS data FROM ${this.stage('events')}`,
-      });
-    }
-    if (b.ticks.length > 0) {
-      // Runs that measure no clients (ecosystem, combat) stage four numeric columns in bulk, not six per row.
-      const net = b.ticks.some(([, , , , clients, late]) => clients !== null || late !== null);
-      const stage = this.stage(net ? 'ticks' : 'ticks_plain');
-      if (net)
-        await stageRows(con, stage, b.ticks, (a, [tick, ms, agents, bytes, clients, late]) => {
-          a.appendInteger(tick);
-          a.appendDouble(ms);
-          a.appendInteger(agents);
-          if (bytes === null) a.appendNull();
-          else a.appendBigInt(BigInt(Math.round(bytes)));
-          if (clients === null) a.appendNull();
-          else a.appendInteger(clients);
-          if (late === null) a.appendNull();
-          else a.appendBoolean(late);
+      const n = b.mTick.length;
+      const series = b.mSeries.view();
+      if (small(n))
+        js.push({
+          table: 'metrics',
+          rows: n,
+          columns: () => [
+            constant(run, n),
+            b.mTick.view(),
+            b.mZone.view(),
+            seriesColumn(series, this.mSeriesNames, 0),
+            seriesColumn(series, this.mSeriesNames, 1),
+            b.mValue.view(),
+          ],
         });
       else {
-        const n = b.ticks.length;
-        const tick = new Int32Array(n);
-        const ms = new Float64Array(n);
-        const agents = new Int32Array(n);
-        const bytes = new BigInt64Array(n);
-        for (let k = 0; k < n; k++) {
-          const r = b.ticks[k];
-          tick[k] = r[0];
-          ms[k] = r[1];
-          agents[k] = r[2];
-          bytes[k] = BigInt(Math.round(r[3] ?? 0));
-        }
-        await stageColumns(con, stage, TICK_TYPES, [tick, ms, agents, bytes]);
+        const con = await this.staging();
+        await stageColumns(con, this.stage('metrics'), NUMERIC_TYPES, [
+          b.mTick.view(),
+          b.mZone.view(),
+          series,
+          b.mValue.view(),
+        ]);
+        const species = sqlList(this.mSeriesNames.map((s) => s[0]));
+        const keys = sqlList(this.mSeriesNames.map((s) => s[1]));
+        out.push({
+          table: 'metrics',
+          rows: n,
+          stage: this.stage('metrics'),
+          select: `SELECT ${this.runIdSql} AS run_id, c0 AS tick, c1 AS zone, ${species}[c2 + 1] AS species, ${keys}[c2 + 1] AS key, c3 AS value FROM ${this.stage('metrics')}`,
+        });
       }
-      out.push({
-        table: 'ticks',
-        rows: b.ticks.length,
-        stage,
-        select: net
-          ? `SELECT ${this.runIdSql} AS run_id, * FROM ${stage}`
-          : `SELECT ${this.runIdSql} AS run_id, *, NULL::INTEGER AS clients, NULL::BOOLEAN AS late FROM ${stage}`,
+    }
+    if (b.gTick.length > 0) {
+      const n = b.gTick.length;
+      const series = b.gSeries.view();
+      if (small(n))
+        js.push({
+          table: 'genes',
+          rows: n,
+          columns: () => [
+            constant(run, n),
+            b.gTick.view(),
+            b.gZone.view(),
+            seriesColumn(series, this.gSeriesNames, 0),
+            seriesColumn(series, this.gSeriesNames, 1),
+            seriesColumn(series, this.gSeriesNames, 2),
+            b.gFreq.view(),
+          ],
+        });
+      else {
+        const con = await this.staging();
+        await stageColumns(con, this.stage('genes'), NUMERIC_TYPES, [
+          b.gTick.view(),
+          b.gZone.view(),
+          series,
+          b.gFreq.view(),
+        ]);
+        const species = sqlList(this.gSeriesNames.map((s) => s[0]));
+        const loci = sqlList(this.gSeriesNames.map((s) => s[1]));
+        const alleles = sqlList(this.gSeriesNames.map((s) => s[2]));
+        out.push({
+          table: 'genes',
+          rows: n,
+          stage: this.stage('genes'),
+          select: `SELECT ${this.runIdSql} AS run_id, c0 AS tick, c1 AS zone, ${species}[c2 + 1] AS species, ${loci}[c2 + 1] AS locus, ${alleles}[c2 + 1] AS allele, c3 AS freq FROM ${this.stage('genes')}`,
+        });
+      }
+    }
+    if (b.events.length > 0) {
+      const rows = b.events;
+      if (small(rows.length))
+        js.push({
+          table: 'events',
+          rows: rows.length,
+          columns: () => [
+            constant(run, rows.length),
+            Int32Array.from(rows, (r) => r[0]),
+            Int32Array.from(rows, (r) => r[1]),
+            rows.map((r) => r[2]),
+            BigInt64Array.from(rows, (r) => r[3]),
+            rows.map((r) => r[4]),
+          ],
+        });
+      else {
+        const con = await this.staging();
+        await stageRows(con, this.stage('events'), rows, (a, [tick, zone, kind, entity, data]) => {
+          a.appendInteger(tick);
+          a.appendInteger(zone);
+          a.appendVarchar(kind);
+          a.appendBigInt(entity);
+          if (data === null) a.appendNull();
+          else a.appendVarchar(data);
+        });
+        out.push({
+          table: 'events',
+          rows: rows.length,
+          stage: this.stage('events'),
+          select: `SELECT ${this.runIdSql} AS run_id, tick, zone, kind, entity, data::JSON AS data FROM ${this.stage('events')}`,
+        });
+      }
+    }
+    if (b.tTick.length > 0) {
+      const n = b.tTick.length;
+      // Runs that measure no clients (ecosystem, combat): bytes 0 where unmeasured, clients and late NULL.
+      const net = b.ticksNet;
+      const bytesSet = b.tBytesSet.view();
+      const clients = b.tClients.view();
+      const late = b.tLate.view();
+      const bytes = b.tBytes.view();
+      const at = (i: number) => ({
+        bytes: net && bytesSet[i] === 0 ? null : bytes[i],
+        clients: Number.isNaN(clients[i]) ? null : clients[i],
+        late: late[i] < 0 ? null : late[i] === 1,
       });
+      if (small(n))
+        js.push({
+          table: 'ticks',
+          rows: n,
+          columns: () => [
+            constant(run, n),
+            b.tTick.view(),
+            b.tMs.view(),
+            b.tAgents.view(),
+            net ? Array.from({ length: n }, (_, i) => at(i).bytes) : bytes,
+            net ? Array.from({ length: n }, (_, i) => at(i).clients) : nulls(n),
+            net ? Array.from({ length: n }, (_, i) => at(i).late) : nulls(n),
+          ],
+        });
+      else {
+        const con = await this.staging();
+        const stage = this.stage(net ? 'ticks' : 'ticks_plain');
+        if (net)
+          await stageRows(
+            con,
+            stage,
+            Array.from({ length: n }, (_, i) => i),
+            (a, i) => {
+              const r = at(i);
+              a.appendInteger(b.tTick.view()[i]);
+              a.appendDouble(b.tMs.view()[i]);
+              a.appendInteger(b.tAgents.view()[i]);
+              if (r.bytes === null) a.appendNull();
+              else a.appendBigInt(r.bytes);
+              if (r.clients === null) a.appendNull();
+              else a.appendInteger(r.clients);
+              if (r.late === null) a.appendNull();
+              else a.appendBoolean(r.late);
+            },
+          );
+        else
+          await stageColumns(con, stage, TICK_TYPES, [b.tTick.view(), b.tMs.view(), b.tAgents.view(), bytes]);
+        out.push({
+          table: 'ticks',
+          rows: n,
+          stage,
+          select: net
+            ? `SELECT ${this.runIdSql} AS run_id, * FROM ${stage}`
+            : `SELECT ${this.runIdSql} AS run_id, *, NULL::INTEGER AS clients, NULL::BOOLEAN AS late FROM ${stage}`,
+        });
+      }
     }
     if (b.hashes.length > 0) {
-      await stageRows(con, this.stage('hashes'), b.hashes, (a, [tick, h]) => {
-        a.appendInteger(tick);
-        a.appendVarchar(h);
-      });
-      out.push({
-        table: 'hashes',
-        rows: b.hashes.length,
-        stage: this.stage('hashes'),
-        select: `SELECT ${this.runIdSql} AS run_id, * FROM ${this.stage('hashes')}`,
-      });
+      const rows = b.hashes;
+      if (small(rows.length))
+        js.push({
+          table: 'hashes',
+          rows: rows.length,
+          columns: () => [
+            constant(run, rows.length),
+            Int32Array.from(rows, (r) => r[0]),
+            rows.map((r) => r[1]),
+          ],
+        });
+      else {
+        const con = await this.staging();
+        await stageRows(con, this.stage('hashes'), rows, (a, [tick, h]) => {
+          a.appendInteger(tick);
+          a.appendVarchar(h);
+        });
+        out.push({
+          table: 'hashes',
+          rows: rows.length,
+          stage: this.stage('hashes'),
+          select: `SELECT ${this.runIdSql} AS run_id, * FROM ${this.stage('hashes')}`,
+        });
+      }
     }
-    // Each table's segment is written on a connection of its own, in parallel, with its staging table emptied
-    // in the same round trip (each statement through the bindings costs about a millisecond beyond its work).
-    const paths = out.map((o) => join(this.dir, o.table, segmentName(seq, seq)));
-    await Promise.all(
+    const written: Array<{ table: PointTable; rows: number; path: string }> = [];
+    for (const o of [...js, ...out]) {
+      this.tableDir(o.table);
+      written.push({ table: o.table, rows: o.rows, path: join(this.dir, o.table, segmentName(seq, seq)) });
+    }
+    // Each DuckDB segment is written on a connection of its own, in parallel, with its staging table emptied
+    // in the same round trip (each statement through the bindings costs about a millisecond beyond its work);
+    // the small ones are encoded here meanwhile.
+    const copies = Promise.all(
       out.map(async (o, i) =>
-        (i === 0 ? con : await extraConnection(i - 1)).run(
-          `COPY (${o.select}) TO ${sqlString(`${paths[i]}.tmp`)} (${PARQUET}); DELETE FROM ${o.stage}`,
+        (i === 0 ? await this.connection() : await extraConnection(i - 1)).run(
+          `COPY (${o.select}) TO ${sqlString(`${written[js.length + i].path}.tmp`)} (${PARQUET}); DELETE FROM ${o.stage}`,
         ),
       ),
     );
-    for (const p of paths) renameSync(`${p}.tmp`, p);
-    for (const [i, o] of out.entries()) {
-      this.files[o.table].push({ from: seq, to: seq, level: 0, rows: o.rows, path: paths[i] });
-      await this.mergeTail(o.table);
+    try {
+      for (const [i, o] of js.entries()) writeSegmentFile(`${written[i].path}.tmp`, o.table, o.columns());
+    } finally {
+      await copies;
+    }
+    for (const w of written) renameSync(`${w.path}.tmp`, w.path);
+    for (const w of written) {
+      this.files[w.table].push({ from: seq, to: seq, level: 0, rows: w.rows, path: w.path });
+      await this.mergeTail(w.table);
     }
     this.doc.last_tick = lastTick;
     this.writeDoc();
   }
 
-  // This recorder's staging tables (a free serial's tables exist already, and are empty).
-  private async ensureStaging(): Promise<void> {
-    if (stagedSerials.has(this.serial)) return;
-    await this.con.run(
+  // A table's directory, made when its first segment is written (readers take a missing one as empty).
+  private tableDir(table: PointTable): void {
+    if (this.madeDirs.has(table)) return;
+    try {
+      mkdirSync(join(this.dir, table));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    this.madeDirs.add(table);
+  }
+
+  private connection(): Promise<DuckDBConnection> {
+    this.con ??= sharedInstance(this.threads).then((i) => i.connect());
+    return this.con;
+  }
+
+  // This recorder's connection, with its staging tables (a free serial's tables exist already, and are empty).
+  private async staging(): Promise<DuckDBConnection> {
+    const con = await this.connection();
+    if (stagedSerials.has(this.serial)) return con;
+    await con.run(
       Object.entries(STAGING_COLUMNS)
         .map(([t, ddl]) => `CREATE OR REPLACE TABLE ${this.stage(t)} (${ddl})`)
         .join(';\n'),
     );
     stagedSerials.add(this.serial);
+    return con;
   }
 
   // Merges the last `fanIn` segments when they are all of one level (an LSM-style tail): a long run keeps
@@ -635,7 +773,11 @@ export class Recorder {
     const from = parts[0].from;
     const to = parts[parts.length - 1].to;
     const path = join(this.dir, table, segmentName(from, to));
-    await copyToParquet(this.con, `SELECT * FROM read_parquet(${sqlList(parts.map((p) => p.path))})`, path);
+    await copyToParquet(
+      await this.connection(),
+      segmentsSelect(table, sqlList(parts.map((p) => p.path))),
+      path,
+    );
     // The merged file is in place: readers now prefer it, so the parts can go.
     for (const p of parts) unlinkSync(p.path);
     return { from, to, level, rows: parts.reduce((n, p) => n + p.rows, 0), path };
@@ -663,10 +805,30 @@ function extraConnection(i: number): Promise<DuckDBConnection> {
   return extraConnections[i];
 }
 let shared: Promise<DuckDBInstance> | null = null;
+let modules: Promise<DuckModules> | null = null;
+
+interface DuckModules {
+  api: typeof DuckApi;
+  bindings: typeof DuckBindings;
+}
+
+// DuckDB's modules, loaded on first use (~0.1 s a thread, which runs whose segments are all small skip).
+function duckModules(): Promise<DuckModules> {
+  modules ??= Promise.all([import('@duckdb/node-api'), import('@duckdb/node-bindings')]).then(
+    // The bindings are CommonJS: their exports are the namespace's default.
+    ([api, bindings]) => ({
+      api,
+      bindings: (bindings as unknown as { default: DuckModules['bindings'] }).default,
+    }),
+  );
+  return modules;
+}
 
 // The in-memory DuckDB the recorders of this thread stage their batches in (created on first use).
 function sharedInstance(threads: number): Promise<DuckDBInstance> {
-  shared ??= DuckDBInstance.create(':memory:', { ...DUCKDB_BASE_OPTIONS, threads: String(threads) });
+  shared ??= duckModules().then(({ api }) =>
+    api.DuckDBInstance.create(':memory:', { ...DUCKDB_BASE_OPTIONS, threads: String(threads) }),
+  );
   return shared.catch((err: unknown) => {
     shared = null;
     throw err;
@@ -686,15 +848,17 @@ async function copyToParquet(con: DuckDBConnection, select: string, path: string
 async function stageColumns(
   con: DuckDBConnection,
   name: string,
-  types: readonly DuckDBType[],
+  typeNames: ReadonlyArray<'INTEGER' | 'DOUBLE' | 'BIGINT'>,
   cols: ReadonlyArray<Int32Array | Float64Array | BigInt64Array>,
 ): Promise<void> {
+  const { api, bindings: duckdb } = await duckModules();
+  const types = typeNames.map((t) => api[t]);
   const n = cols[0].length;
   const a = await con.createAppender(name);
   try {
     for (let off = 0; off < n; off += CHUNK) {
       const len = Math.min(CHUNK, n - off);
-      const chunk = DuckDBDataChunk.create(types, len);
+      const chunk = api.DuckDBDataChunk.create(types, len);
       for (let c = 0; c < cols.length; c++) {
         const src = cols[c];
         const w = src.BYTES_PER_ELEMENT;

@@ -100,6 +100,15 @@ export const DUCKDB_BASE_OPTIONS: Readonly<Record<string, string>> = {
   autoload_known_extensions: 'false',
 };
 
+/**
+ * A `SELECT` of a point table's columns over its segments (`files`: an SQL list of paths), in the table's
+ * types whichever writer made each file: JSON columns of segments written in JavaScript read as VARCHAR.
+ */
+export function segmentsSelect(table: PointTable, files: string): string {
+  const cols = POINT_TABLES[table].map(([n, t]) => (t === 'JSON' ? `${n}::JSON AS ${n}` : n)).join(', ');
+  return `SELECT ${cols} FROM read_parquet(${files}, union_by_name = true)`;
+}
+
 /** `CREATE TABLE` column list for a table definition. */
 export function columnsDdl(cols: readonly ColumnDef[]): string {
   return cols.map(([n, t]) => `${n} ${t}`).join(', ');
