@@ -41,6 +41,24 @@ describe('arcane CLI', () => {
     expect(c.worldHash).not.toBe(a.worldHash);
   });
 
+  it('run --realtime paces ticks at the scenario’s tick rate, with the same world as headless', async () => {
+    const args = [
+      'run',
+      'scenarios/demo.yaml',
+      '--ticks',
+      '12',
+      '--set',
+      'tickRate=40',
+      '--no-record',
+      '--json',
+    ];
+    const paced = lastJson((await arcane([...args, '--realtime'])).stdout);
+    const headless = lastJson((await arcane(args)).stdout);
+    // Twelve ticks at 40 Hz start 25 ms apart: at least 11 periods of wall time.
+    expect(paced.wallMs as number).toBeGreaterThanOrEqual(11 * 25);
+    expect(paced.worldHash).toBe(headless.worldHash);
+  });
+
   it('bench --json prints the engine figures', async () => {
     const r = lastJson(
       (

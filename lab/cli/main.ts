@@ -65,11 +65,16 @@ export function buildCli(): Command {
       int('--net-sample'),
       100,
     )
+    .option(
+      '--realtime',
+      'pace ticks at the scenario’s tick rate, as the game server does (default: as fast as it can)',
+    )
     .option('--json', 'print one JSON object on the last line')
     .action(
       async (
         file: string,
         opts: {
+          realtime?: boolean;
           ticks?: number;
           workers: number;
           seed?: number | string;
@@ -109,6 +114,7 @@ export function buildCli(): Command {
           sink,
           warmupTicks: opts.warmup,
           netSample: opts.netSample,
+          realtime: opts.realtime,
           onProgress: (p) => bar.update(p.tick, p.agents),
         });
         bar.stop();

@@ -41,6 +41,8 @@ export interface RunOptions {
    * report the bytes per client (default 100; 0 = off). Not counted in tick times.
    */
   netSample?: number;
+  /** Pace ticks at the scenario's tick rate, as a server does (default: headless, as fast as it can). */
+  realtime?: boolean;
 }
 
 /** What a run reports: the fields of `arcane run --json`. */
@@ -92,6 +94,7 @@ export async function runScenario(o: RunOptions): Promise<RunSummary> {
     }
     const res = await driveWorld(world, {
       ticks,
+      realtime: o.realtime,
       signal: o.signal,
       onTick: async (report, ms) => {
         await o.onTick?.(report, world);
