@@ -708,7 +708,8 @@ export class Recorder {
       await this.mergeTail(w.table);
     }
     this.doc.last_tick = lastTick;
-    this.writeDoc();
+    // A closing run's run.json is written once, by close(), with its final status.
+    if (!this.closed) this.writeDoc();
   }
 
   // A table's directory, made when its first segment is written (readers take a missing one as empty).
