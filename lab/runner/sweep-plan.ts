@@ -1,4 +1,4 @@
-import { parseScenario, ScenarioError } from '../scenario/load.ts';
+import { parseScenario, ScenarioError, splitOverridePath } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 /** One axis of a sweep: a scenario path and the values it takes. */
@@ -82,11 +82,14 @@ export function validateSweep(text: string, file: string, jobs: readonly SweepJo
   return out;
 }
 
-/** Nests `{'species.wolf.caps.hard': '6'}` into `{species: {wolf: {caps: {hard: 6}}}}`, values read as YAML scalars. */
+/**
+ * Nests `{'species.wolf.caps.hard': '6'}` into `{species: {wolf: {caps: {hard: 6}}}}`, values read as YAML
+ * scalars. Paths split as overrides do: `species[0].count` and `species.0.count` both give `{species: {0: …}}`.
+ */
 export function nestParams(flat: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [path, raw] of Object.entries(flat)) {
-    const keys = path.split('.');
+    const keys = splitOverridePath(path);
     let node = out;
     for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
     const n = Number(raw);

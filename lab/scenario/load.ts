@@ -41,6 +41,14 @@ export function formatPath(path: readonly (string | number)[]): string {
   return out;
 }
 
+/** The segments of an override path: `species[0].caps.hard` and `species.0.caps.hard` → species, 0, caps, hard. */
+export function splitOverridePath(path: string): string[] {
+  return path
+    .trim()
+    .split('.')
+    .flatMap((seg) => seg.split(/\[(\d+)\]/).filter((s) => s !== ''));
+}
+
 /** A `--set path=value` override. */
 export interface Override {
   raw: string;
@@ -55,11 +63,7 @@ export function parseOverride(raw: string): Override {
     throw new ScenarioError([
       { file: '--set', line: 0, column: 0, path: raw, message: `expected path=value, got '${raw}'` },
     ]);
-  const path = raw
-    .slice(0, eq)
-    .trim()
-    .split('.')
-    .flatMap((seg) => seg.split(/\[(\d+)\]/).filter((s) => s !== ''));
+  const path = splitOverridePath(raw.slice(0, eq));
   const doc = parseDocument(raw.slice(eq + 1));
   return { raw, path, value: doc.errors.length ? raw.slice(eq + 1) : doc.toJS() };
 }
