@@ -59,6 +59,36 @@ describe('arcane CLI', () => {
     expect(paced.worldHash).toBe(headless.worldHash);
   });
 
+  it('bench --scenario --parallel times a sweep per worker count; --rounds alternates them and takes medians', async () => {
+    const { stdout, code } = await arcane([
+      'bench',
+      '--scenario',
+      'scenarios/wolfsheep-small.yaml',
+      '--runs',
+      '4',
+      '--parallel',
+      '1,2',
+      '--rounds',
+      '2',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const out = lastJson(stdout) as {
+      sweep: Array<{ workers: number; wallMs: number; wallsMs: number[] }>;
+      rounds: number[];
+      speedup: number;
+      machineCeiling: number;
+    };
+    expect(out.sweep.map((r) => r.workers)).toEqual([1, 2]);
+    for (const r of out.sweep) {
+      expect(r.wallsMs).toHaveLength(2);
+      expect(r.wallMs).toBe(Math.min(...r.wallsMs));
+    }
+    expect(out.rounds).toHaveLength(2);
+    expect(out.speedup).toBe(Math.min(...out.rounds));
+    expect(out.machineCeiling).toBeGreaterThan(0);
+  });
+
   it('bench --json prints the engine figures', async () => {
     const r = lastJson(
       (

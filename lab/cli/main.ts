@@ -185,11 +185,10 @@ export function buildCli(): Command {
             Array.from({ length: opts.runs }, (_, i) => i + 1),
           );
           const [scenario] = validateSweep(text, opts.scenario, jobs.slice(0, 1));
-          const rows: Array<{ workers: number; wallMs: number; runsPerSec: number }> = [];
-          for (const workers of opts.parallel) {
+          const sweepWall = async (workers: number): Promise<number> => {
             const t0 = performance.now();
             const res = await runSweep({
-              file: opts.scenario,
+              file: opts.scenario!,
               text,
               jobs,
               workers,
@@ -198,12 +197,33 @@ export function buildCli(): Command {
             });
             const wallMs = performance.now() - t0;
             if (res.some((r) => !r.ok)) throw new Error('a benchmark run failed');
-            rows.push({
+            return wallMs;
+          };
+          // Rounds alternate the order of the configurations (drift and warm caches hit both alike); the
+          // speed-up is the median of the rounds' ratios.
+          const walls = new Map<number, number[]>(opts.parallel.map((w) => [w, []]));
+          const ratios: number[] = [];
+          for (let round = 0; round < opts.rounds; round++) {
+            const order = round % 2 === 0 ? opts.parallel : [...opts.parallel].reverse();
+            const got = new Map<number, number>();
+            for (const workers of order) {
+              if (!opts.json && opts.rounds > 1)
+                process.stderr.write(`${workers} worker(s), round ${round + 1}/${opts.rounds}…\n`);
+              got.set(workers, await sweepWall(workers));
+              walls.get(workers)!.push(got.get(workers)!);
+            }
+            ratios.push(got.get(opts.parallel[0])! / got.get(opts.parallel.at(-1)!)!);
+          }
+          const median = (v: number[]): number => percentile(v, 50);
+          const rows = opts.parallel.map((workers) => {
+            const wallMs = median(walls.get(workers)!);
+            return {
               workers,
               wallMs: Math.round(wallMs),
               runsPerSec: Math.round((opts.runs / wallMs) * 1000 * 100) / 100,
-            });
-          }
+              ...(opts.rounds > 1 ? { wallsMs: walls.get(workers)!.map(Math.round) } : {}),
+            };
+          });
           const { parallelCeiling } = await import('../runner/calibrate.ts');
           const last = rows.at(-1)!;
           const ceiling =
@@ -213,17 +233,18 @@ export function buildCli(): Command {
             runs: opts.runs,
             ticks: scenario.ticks,
             sweep: rows,
-            speedup: Math.round((rows[0].wallMs / last.wallMs) * 100) / 100,
+            speedup: Math.round(median(ratios) * 100) / 100,
+            ...(opts.rounds > 1 ? { rounds: ratios.map((r) => Math.round(r * 100) / 100) } : {}),
             machineCeiling: Math.round(ceiling * 100) / 100,
           };
           if (opts.json) console.log(JSON.stringify(out));
           else {
             for (const r of rows)
               console.log(
-                `${out.scenario}: ${out.runs} runs on ${r.workers} workers: ${(r.wallMs / 1000).toFixed(2)} s (${r.runsPerSec} runs/s)`,
+                `${out.scenario}: ${out.runs} runs on ${r.workers} workers: ${(r.wallMs / 1000).toFixed(2)} s (${r.runsPerSec} runs/s)${opts.rounds > 1 ? ' (median)' : ''}`,
               );
             console.log(
-              `speed-up ${last.workers} vs ${rows[0].workers} workers: ×${out.speedup} (this machine's ceiling for the same CPU-bound work on ${last.workers / rows[0].workers} threads right now: ×${out.machineCeiling})`,
+              `speed-up ${last.workers} vs ${rows[0].workers} workers: ×${out.speedup}${opts.rounds > 1 ? ` (median of ${opts.rounds} rounds: ${ratios.map((x) => `×${x.toFixed(2)}`).join(' ')})` : ''} (this machine's ceiling for the same CPU-bound work on ${last.workers / rows[0].workers} threads right now: ×${out.machineCeiling})`,
             );
           }
           return;
