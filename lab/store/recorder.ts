@@ -9,7 +9,7 @@ import { constant, nulls, seriesColumn, writeSegmentFile } from './segment-js.ts
 import type { SegmentColumn } from './segment-js.ts';
 import { checkRunId, runDir, segmentName, sqlString, writeFileAtomic } from './layout.ts';
 import type { RunDoc } from './layout.ts';
-import { DUCKDB_BASE_OPTIONS, RUN_STATUS, segmentsSelect } from './schema.ts';
+import { DUCKDB_BASE_OPTIONS, POINT_TABLES, RUN_STATUS, segmentsSelect } from './schema.ts';
 import type { FinalStatus, PointTable } from './schema.ts';
 
 /** What a run records about itself once, when it starts (never repeated in point rows). */
@@ -493,73 +493,39 @@ export class Recorder {
     const js: Array<{ table: PointTable; rows: number; columns: () => SegmentColumn[] }> = [];
     const out: Array<{ table: PointTable; rows: number; select: string; stage: string }> = [];
     const small = (rows: number): boolean => rows <= this.jsMaxRows;
-    if (b.mTick.length > 0) {
-      const n = b.mTick.length;
-      const series = b.mSeries.view();
+    // Metrics and allele frequencies: tick, zone, a series id (numbered once per run) and a value.
+    for (const [table, tick, zone, series, value, names] of [
+      ['metrics', b.mTick, b.mZone, b.mSeries, b.mValue, this.mSeriesNames],
+      ['genes', b.gTick, b.gZone, b.gSeries, b.gFreq, this.gSeriesNames],
+    ] as const) {
+      const n = tick.length;
+      if (n === 0) continue;
+      const ids = series.view();
+      // The series' parts are the table's columns between zone and the value (species, key | locus, allele).
+      const cols = POINT_TABLES[table].map(([c]) => c);
+      const parts = cols.slice(3, -1);
       if (small(n))
         js.push({
-          table: 'metrics',
+          table,
           rows: n,
           columns: () => [
             constant(run, n),
-            b.mTick.view(),
-            b.mZone.view(),
-            seriesColumn(series, this.mSeriesNames, 0),
-            seriesColumn(series, this.mSeriesNames, 1),
-            b.mValue.view(),
+            tick.view(),
+            zone.view(),
+            ...parts.map((_, k) => seriesColumn(ids, names, k)),
+            value.view(),
           ],
         });
       else {
         const con = await this.staging();
-        await stageColumns(con, this.stage('metrics'), NUMERIC_TYPES, [
-          b.mTick.view(),
-          b.mZone.view(),
-          series,
-          b.mValue.view(),
-        ]);
-        const species = sqlList(this.mSeriesNames.map((s) => s[0]));
-        const keys = sqlList(this.mSeriesNames.map((s) => s[1]));
+        const stage = this.stage(table);
+        await stageColumns(con, stage, NUMERIC_TYPES, [tick.view(), zone.view(), ids, value.view()]);
+        const named = parts.map((c, k) => `${sqlList(names.map((s) => s[k]))}[c2 + 1] AS ${c}`).join(', ');
         out.push({
-          table: 'metrics',
+          table,
           rows: n,
-          stage: this.stage('metrics'),
-          select: `SELECT ${this.runIdSql} AS run_id, c0 AS tick, c1 AS zone, ${species}[c2 + 1] AS species, ${keys}[c2 + 1] AS key, c3 AS value FROM ${this.stage('metrics')}`,
-        });
-      }
-    }
-    if (b.gTick.length > 0) {
-      const n = b.gTick.length;
-      const series = b.gSeries.view();
-      if (small(n))
-        js.push({
-          table: 'genes',
-          rows: n,
-          columns: () => [
-            constant(run, n),
-            b.gTick.view(),
-            b.gZone.view(),
-            seriesColumn(series, this.gSeriesNames, 0),
-            seriesColumn(series, this.gSeriesNames, 1),
-            seriesColumn(series, this.gSeriesNames, 2),
-            b.gFreq.view(),
-          ],
-        });
-      else {
-        const con = await this.staging();
-        await stageColumns(con, this.stage('genes'), NUMERIC_TYPES, [
-          b.gTick.view(),
-          b.gZone.view(),
-          series,
-          b.gFreq.view(),
-        ]);
-        const species = sqlList(this.gSeriesNames.map((s) => s[0]));
-        const loci = sqlList(this.gSeriesNames.map((s) => s[1]));
-        const alleles = sqlList(this.gSeriesNames.map((s) => s[2]));
-        out.push({
-          table: 'genes',
-          rows: n,
-          stage: this.stage('genes'),
-          select: `SELECT ${this.runIdSql} AS run_id, c0 AS tick, c1 AS zone, ${species}[c2 + 1] AS species, ${loci}[c2 + 1] AS locus, ${alleles}[c2 + 1] AS allele, c3 AS freq FROM ${this.stage('genes')}`,
+          stage,
+          select: `SELECT ${this.runIdSql} AS run_id, c0 AS tick, c1 AS zone, ${named}, c3 AS ${cols.at(-1)} FROM ${stage}`,
         });
       }
     }
