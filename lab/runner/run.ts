@@ -5,6 +5,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { scenarioToWorldOptions } from '../scenario/to-world.ts';
 import type { RunSink } from './sink.ts';
 import { resolveContent } from '../../engine/combat/content.ts';
+import type { NetProbe } from '../load/net-probe.ts';
 
 /** Tick-time percentiles in milliseconds. */
 export interface TickPercentiles {
@@ -76,18 +77,17 @@ export async function runScenario(o: RunOptions): Promise<RunSummary> {
   let lastHash: string | null = null;
   let lastHashTick = -1;
   const sample = o.scenario.bots ? (o.netSample ?? 100) : 0;
-  // The snapshot encoder is loaded only by load scenarios that measure it.
-  const probe =
-    sample > 0
-      ? new (await import('../load/net-probe.ts')).NetProbe(world, {
-          content: resolveContent(o.scenario.content ?? {}),
-          sample,
-        })
-      : null;
+  let probe: NetProbe | null = null;
   let netBytes = 0;
   let netTicks = 0;
   let netBots = 0;
   try {
+    // The snapshot encoder is loaded only by load scenarios that measure it.
+    if (sample > 0)
+      probe = new (await import('../load/net-probe.ts')).NetProbe(world, {
+        content: resolveContent(o.scenario.content ?? {}),
+        sample,
+      });
     if (sink) {
       await sink.hash(0, (lastHash = world.hash()));
       lastHashTick = 0;
